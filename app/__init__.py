@@ -1,0 +1,1 @@
+"""Wiring: settings, the ASGI app, the command line."""

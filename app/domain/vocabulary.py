@@ -1,0 +1,49 @@
+"""The order vocabulary shared by every layer: statuses, types, reasons, roles, event kinds."""
+
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    SHIPPED = "SHIPPED"
+    PARTIALLY_DELIVERED = "PARTIALLY_DELIVERED"
+    DELIVERED = "DELIVERED"
+    CANCELLED = "CANCELLED"
+
+
+class OrderType(StrEnum):
+    DOMESTIC = "DOMESTIC"
+    INTERNATIONAL = "INTERNATIONAL"
+
+
+class LineStatus(StrEnum):
+    OPEN = "OPEN"
+    PARTIALLY_DELIVERED = "PARTIALLY_DELIVERED"
+    DELIVERED = "DELIVERED"
+    CANCELLED = "CANCELLED"
+
+
+class CancellationReason(StrEnum):
+    IMPRECISE_DELIVERY_ADDRESS = "IMPRECISE_DELIVERY_ADDRESS"
+    OUT_DELIVERY_HOURS = "OUT_DELIVERY_HOURS"
+    OUT_TIME_CONFIRM = "OUT_TIME_CONFIRM"
+    OUTSTANDING_BALANCE = "OUTSTANDING_BALANCE"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+    OTHER = "OTHER"
+
+
+class PartnerRole(StrEnum):
+    CLIENT = "CLIENT"
+    REPRESENTATIVE = "REPRESENTATIVE"
+
+
+class OrderEventKind(StrEnum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    CONFIRMED = "CONFIRMED"
+    SHIPPED = "SHIPPED"
+    DELIVERED = "DELIVERED"
+    RETURNED = "RETURNED"
+    CANCELLED = "CANCELLED"
+    IMPORTED = "IMPORTED"

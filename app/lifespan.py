@@ -1,0 +1,43 @@
+"""Process resources: the database (embedded when no DATABASE_URL), engine and sessionmaker."""
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+
+from starlette.applications import Starlette
+
+from app.settings import Settings
+from db.embedded import EmbeddedPostgres
+from db.engine import make_engine, make_sessionmaker
+from db.migrate import upgrade_async
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The DSN to use: DATABASE_URL, or an embedded server kept running for the block."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    embedded = EmbeddedPostgres(settings.embedded_pg_dir)
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
+
+
+def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def run(app: Starlette) -> AsyncIterator[None]:
+        with database(settings) as database_url:
+            await upgrade_async(database_url)
+            engine = make_engine(database_url, pool_size=settings.db_pool_size)
+            app.state.engine = engine
+            app.state.sessionmaker = make_sessionmaker(engine)
+            try:
+                yield
+            finally:
+                await engine.dispose()
+
+    return run

@@ -1,0 +1,70 @@
+"""create_app(): Starlette routes (/graphql, /healthz, /readyz), middleware, lifespan."""
+
+import logging
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from app.auth import Principal
+from app.context import AppContext, build_context
+from app.lifespan import lifespan
+from app.middleware import DbSessionMiddleware, RequestIdMiddleware
+from app.settings import Settings, get_settings
+from db import models
+from graphql_schema.schema import schema
+
+log = logging.getLogger(__name__)
+
+
+class GraphQLApp(GraphQL[AppContext, None]):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(schema, allow_queries_via_get=True)
+        self.settings = settings
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None = None
+    ) -> AppContext:
+        session: AsyncSession = request.scope["db_session"]
+        principal = await _principal(session)
+        return build_context(session, principal, self.settings, request.state.request_id)
+
+
+async def _principal(session: AsyncSession) -> Principal:
+    """Until API keys land, every caller sees every company (one cheap SELECT)."""
+    company_ids = await session.scalars(sa.select(models.Company.id))
+    return Principal(key_id="anonymous", company_ids=frozenset(company_ids), scopes=frozenset())
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """Ready only when the database answers."""
+    try:
+        async with request.app.state.engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))
+    except Exception as exc:
+        log.warning("readiness check failed: %s", exc)
+        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "up"})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    return Starlette(
+        routes=[
+            Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(DbSessionMiddleware)],
+        lifespan=lifespan(settings),
+    )

@@ -1,0 +1,56 @@
+"""Settings from the environment and an optional `.env`, validated once at start-up."""
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL DSN; unset means an embedded server is started."
+    )
+    embedded_pg_dir: Path = Field(default=Path(".orders-api/pgdata"))
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    environment: Literal["development", "production"] = "development"
+    default_tax_rate: Decimal = Field(default=Decimal("0.18"), ge=0, lt=1)
+    default_page_size: int = Field(default=20, ge=1)
+    max_page_size: int = Field(default=100, ge=1, le=1000)
+    db_pool_size: int = Field(default=10, ge=1)
+    query_cache_size: int = Field(default=256, ge=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str | None) -> str | None:
+        return normalise_dsn(value) if value else None
+
+    @model_validator(mode="after")
+    def _page_sizes(self) -> "Settings":
+        if self.default_page_size > self.max_page_size:
+            raise ValueError("default_page_size must not exceed max_page_size")
+        return self
+
+
+def normalise_dsn(dsn: str) -> str:
+    """The one place a DSN gets the asyncpg driver, whatever form the operator wrote it in."""
+    for prefix in (
+        "postgres://",
+        "postgresql://",
+        "postgresql+psycopg2://",
+        "postgresql+psycopg://",
+    ):
+        if dsn.startswith(prefix):
+            return "postgresql+asyncpg://" + dsn[len(prefix) :]
+    return dsn
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

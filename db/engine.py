@@ -1,0 +1,65 @@
+"""Engine, sessions and the unit of work."""
+
+import asyncio
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class LockedAsyncSession(AsyncSession):
+    """A session whose I/O methods share one lock.
+
+    GraphQL resolves sibling fields concurrently, and an AsyncSession must not be used by two
+    tasks at once.
+
+    Guard only methods that do not call each other: scalars() and scalar() go through execute(),
+    so guarding them too would deadlock.
+    """
+
+    _GUARDED = ("execute", "get", "flush", "commit", "rollback", "refresh", "close", "stream")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._io_lock = asyncio.Lock()
+        for name in self._GUARDED:
+            setattr(self, name, self._with_lock(getattr(self, name)))
+
+    def _with_lock(self, method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+        @functools.wraps(method)
+        async def locked(*args: P.args, **kwargs: P.kwargs) -> T:
+            async with self._io_lock:
+                return await method(*args, **kwargs)
+
+        return locked
+
+
+def make_engine(database_url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
+    return create_async_engine(
+        database_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False, **kwargs
+    )
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, class_=LockedAsyncSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def unit_of_work(session: AsyncSession) -> AsyncIterator[None]:
+    """Commit everything the block did, or roll all of it back: nothing half-written."""
+    try:
+        yield
+    except BaseException:
+        await session.rollback()
+        raise
+    await session.commit()

@@ -1,0 +1,144 @@
+"""The read graph: which table backs each GraphQL type, how types link, and the batched SQL.
+
+Kept in one place on purpose: DataLoaders are built from it today, and a compiled read path can
+turn the same map into a single SQL statement later. Scalar GraphQL fields read the ORM attribute
+of the same Python name (see graphql_schema.rows), so this map only has to describe the links.
+"""
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from db import models
+from db.base import Base
+from db.pagination import Ordering, Page, PageRequest, keyset_pages_per_parent
+
+
+@dataclass(frozen=True, slots=True)
+class Children:
+    """A one-to-many link: rows of `model` whose `parent_key` points at the parent's id."""
+
+    model: type[Base]
+    parent_key: InstrumentedAttribute[int]
+    order_by: tuple[sa.ColumnElement[Any], ...]
+    where: tuple[sa.ColumnElement[bool], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PagedChildren:
+    """A one-to-many link exposed as a connection: keyset pages per parent."""
+
+    model: type[Base]
+    parent_key: InstrumentedAttribute[int]
+    ordering: Ordering
+
+
+ORDER_LINES = Children(models.OrderLine, models.OrderLine.order_id, (models.OrderLine.position,))
+HEADER_DISCOUNTS = Children(
+    models.Discount,
+    models.Discount.order_id,
+    (models.Discount.sequence, models.Discount.id),
+    where=(models.Discount.order_line_id.is_(None),),
+)
+LINE_DISCOUNTS = Children(
+    models.Discount, models.Discount.order_line_id, (models.Discount.sequence, models.Discount.id)
+)
+ADDRESSES = Children(models.Address, models.Address.partner_id, (models.Address.id,))
+DELIVERIES = Children(
+    models.Delivery, models.Delivery.order_id, (models.Delivery.delivered_on, models.Delivery.id)
+)
+DELIVERY_ITEMS = Children(
+    models.DeliveryItem, models.DeliveryItem.delivery_id, (models.DeliveryItem.id,)
+)
+RETURNS = Children(
+    models.Return, models.Return.order_id, (models.Return.returned_on, models.Return.id)
+)
+RETURN_ITEMS = Children(models.ReturnItem, models.ReturnItem.return_id, (models.ReturnItem.id,))
+QUICK_ORDER_SUGGESTIONS = Children(
+    models.QuickOrderSuggestion,
+    models.QuickOrderSuggestion.client_id,
+    (models.QuickOrderSuggestion.rank, models.QuickOrderSuggestion.id),
+)
+
+ORDER_EVENTS = PagedChildren(
+    models.OrderEvent,
+    models.OrderEvent.order_id,
+    Ordering("order.events", models.OrderEvent.occurred_at, models.OrderEvent.id),
+)
+CLIENT_ORDERS = PagedChildren(
+    models.Order,
+    models.Order.client_id,
+    Ordering("client.orders", models.Order.ordered_at, models.Order.id, descending=True),
+)
+
+# Rows without a company_id of their own belong to the company of the row they hang from.
+_OWNER: dict[type[Base], tuple[InstrumentedAttribute[int], type[Base]]] = {
+    models.Address: (models.Address.partner_id, models.Partner),
+    models.OrderLine: (models.OrderLine.order_id, models.Order),
+    models.Discount: (models.Discount.order_id, models.Order),
+    models.Delivery: (models.Delivery.order_id, models.Order),
+    models.Return: (models.Return.order_id, models.Order),
+    models.DeliveryItem: (models.DeliveryItem.delivery_id, models.Delivery),
+    models.ReturnItem: (models.ReturnItem.return_id, models.Return),
+    models.QuickOrderSuggestion: (models.QuickOrderSuggestion.client_id, models.Partner),
+}
+
+
+def in_scope(model: type[Base], company_ids: Collection[int]) -> sa.ColumnElement[bool]:
+    """The WHERE term that limits `model` to the caller's companies, through its owners."""
+    if model is models.Company:
+        return models.Company.id.in_(company_ids)
+    if model in _OWNER:
+        key, owner = _OWNER[model]
+        owner_id: InstrumentedAttribute[int] = owner.id  # type: ignore[attr-defined]
+        return key.in_(sa.select(owner_id).where(in_scope(owner, company_ids)))
+    company_id: InstrumentedAttribute[int] = model.company_id  # type: ignore[attr-defined]
+    return company_id.in_(company_ids)
+
+
+async def rows_by_ids(
+    session: AsyncSession, model: type[Base], ids: Sequence[int], *, company_ids: Collection[int]
+) -> dict[int, Any]:
+    """One SELECT for many ids; ids outside the caller's companies are simply absent."""
+    row_id: InstrumentedAttribute[int] = model.id  # type: ignore[attr-defined]
+    statement = sa.select(model).where(row_id.in_(ids), in_scope(model, company_ids))
+    return {row.id: row for row in (await session.scalars(statement)).all()}
+
+
+async def rows_by_parent_ids(
+    session: AsyncSession, link: Children, parent_ids: Sequence[int]
+) -> dict[int, list[Any]]:
+    """Children of many parents in one SELECT. Callers pass parents already in scope."""
+    statement = (
+        sa.select(link.model)
+        .where(link.parent_key.in_(parent_ids), *link.where)
+        .order_by(link.parent_key, *link.order_by)
+    )
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in (await session.scalars(statement)).all():
+        grouped[getattr(row, link.parent_key.key)].append(row)
+    return grouped
+
+
+async def pages_by_parent_ids(
+    session: AsyncSession, link: PagedChildren, parent_ids: Sequence[int], request: PageRequest
+) -> dict[int, Page]:
+    return await keyset_pages_per_parent(
+        session, sa.select(link.model), link.parent_key, parent_ids, link.ordering, request
+    )
+
+
+async def counts_by_parent_ids(
+    session: AsyncSession, link: PagedChildren, parent_ids: Sequence[int]
+) -> dict[int, int]:
+    statement = (
+        sa.select(link.parent_key, sa.func.count())
+        .where(link.parent_key.in_(parent_ids))
+        .group_by(link.parent_key)
+    )
+    return dict((await session.execute(statement)).tuples().all())

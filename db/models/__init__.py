@@ -1,0 +1,29 @@
+"""All tables; importing this module registers them on Base.metadata (Alembic reads it)."""
+
+from db.models.api_key import ApiKey
+from db.models.company import Company
+from db.models.order import Discount, Order, OrderLine
+from db.models.order_event import OrderEvent
+from db.models.partner import Address, Partner
+from db.models.product import PaymentMethod, Product, Season
+from db.models.quick_order import QuickOrderSuggestion
+from db.models.shipment import Delivery, DeliveryItem, Return, ReturnItem
+
+__all__ = [
+    "Address",
+    "ApiKey",
+    "Company",
+    "Delivery",
+    "DeliveryItem",
+    "Discount",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "Partner",
+    "PaymentMethod",
+    "Product",
+    "QuickOrderSuggestion",
+    "Return",
+    "ReturnItem",
+    "Season",
+]

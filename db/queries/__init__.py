@@ -1,0 +1,1 @@
+"""Async query functions: session first, tenant scope as a required keyword, none commits."""

@@ -1,0 +1,88 @@
+"""SQL for reading orders: the list filters, the keyset orderings, lookups by number."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
+
+from app.domain.vocabulary import OrderStatus, OrderType
+from db.models import Order, Partner
+from db.pagination import Ordering
+from db.queries.text_search import contains_text
+
+ORDERINGS: dict[str, Ordering] = {
+    "ORDERED_AT_ASC": Ordering("orders.ordered_at", Order.ordered_at, Order.id),
+    "ORDERED_AT_DESC": Ordering("orders.ordered_at-", Order.ordered_at, Order.id, True),
+    "UPDATED_AT_ASC": Ordering("orders.updated_at", Order.updated_at, Order.id),
+    "UPDATED_AT_DESC": Ordering("orders.updated_at-", Order.updated_at, Order.id, True),
+    "NUMBER_ASC": Ordering("orders.number", Order.number, Order.id),
+    "NUMBER_DESC": Ordering("orders.number-", Order.number, Order.id, True),
+    "TOTAL_ASC": Ordering("orders.total", Order.total_amount, Order.id),
+    "TOTAL_DESC": Ordering("orders.total-", Order.total_amount, Order.id, True),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderListFilter:
+    """Every list filter of the contract; None means "not filtered on"."""
+
+    statuses: Collection[OrderStatus] | None = None
+    type: OrderType | None = None
+    company_ids: Collection[int] | None = None
+    client_ids: Collection[int] | None = None
+    agent_ids: Collection[int] | None = None
+    season_ids: Collection[int] | None = None
+    ordered_from: datetime | None = None
+    ordered_to: datetime | None = None
+    updated_since: datetime | None = None
+    search: str | None = None
+
+
+def select_orders(list_filter: OrderListFilter, *, company_ids: Collection[int]) -> Select[Any]:
+    """The filtered, tenant-scoped SELECT that both a page and its totalCount start from."""
+    query = sa.select(Order).where(Order.company_id.in_(company_ids))
+    f = list_filter
+    conditions: list[sa.ColumnElement[bool]] = []
+    if f.statuses is not None:
+        conditions.append(Order.status.in_(list(f.statuses)))
+    if f.type is not None:
+        conditions.append(Order.type == f.type)
+    if f.company_ids is not None:
+        conditions.append(Order.company_id.in_(f.company_ids))
+    if f.client_ids is not None:
+        conditions.append(Order.client_id.in_(f.client_ids))
+    if f.agent_ids is not None:
+        conditions.append(Order.agent_id.in_(f.agent_ids))
+    if f.season_ids is not None:
+        conditions.append(Order.season_id.in_(f.season_ids))
+    if f.ordered_from is not None:
+        conditions.append(Order.ordered_at >= f.ordered_from)
+    if f.ordered_to is not None:
+        conditions.append(Order.ordered_at < f.ordered_to)
+    if f.updated_since is not None:
+        conditions.append(Order.updated_at >= f.updated_since)
+    if f.search:
+        conditions.append(_matches_text(f.search))
+    return query.where(*conditions)
+
+
+def _matches_text(text: str) -> sa.ColumnElement[bool]:
+    """The order number or the client's name contains the text."""
+    client_matches = (
+        sa.select(Partner.id)
+        .where(Partner.id == Order.client_id, contains_text((Partner.name,), text))
+        .exists()
+    )
+    return sa.or_(contains_text((Order.number,), text), client_matches)
+
+
+async def orders_by_number(
+    session: AsyncSession, number: str, *, company_ids: Collection[int]
+) -> list[Order]:
+    """Numbers are unique per company, so a caller with several companies may get several."""
+    statement = sa.select(Order).where(Order.number == number, Order.company_id.in_(company_ids))
+    return list((await session.scalars(statement.limit(2))).all())

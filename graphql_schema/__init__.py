@@ -1,0 +1,1 @@
+"""GraphQL declarations only: no SQL, no rules."""

@@ -1,0 +1,99 @@
+"""Client (a business partner with the CLIENT role) and its addresses."""
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from app.context import Info
+from db import graph, models
+from graphql_schema.companies.types import Company
+from graphql_schema.connection import Connection, connection_from_page, page_request
+from graphql_schema.enums import PartnerRoleEnum
+from graphql_schema.linked import load_one
+from graphql_schema.rows import RowNode, from_rows
+
+Order = Annotated["Order", strawberry.lazy("graphql_schema.orders.types")]
+QuickOrderSuggestion = Annotated[
+    "QuickOrderSuggestion", strawberry.lazy("graphql_schema.orders.quick_orders")
+]
+
+
+@strawberry.type(description="A postal address of a business partner.")
+class Address(RowNode):
+    model = models.Address
+
+    id: relay.NodeID[int]
+    external_id: str | None
+    label: str | None
+    address_line: str
+    city: str | None
+    region: str | None
+    zip_code: str | None
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 country code.")
+    is_shipping: bool = strawberry.field(description="Orders may ship to this address.")
+    is_billing: bool = strawberry.field(description="Orders may be billed to this address.")
+
+
+@strawberry.interface(description="Fields every business partner has, client or agent.")
+class Partner:
+    code: str = strawberry.field(description="Partner code, unique per company.")
+    external_id: str | None = strawberry.field(description="The partner's id in the ERP.")
+    roles: list[PartnerRoleEnum]  # type: ignore[valid-type]
+    tax_id: str | None = strawberry.field(description="DNI / RUC or other tax id.")
+    name: str
+    email: str | None
+    phone: str | None
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+    company_id: strawberry.Private[int]
+
+    @strawberry.field(description="The company this partner belongs to.")
+    async def company(self, info: Info) -> Company:
+        company = await load_one(info, Company, models.Company, self.company_id)
+        assert company is not None  # a partner in scope has its company in scope
+        return company
+
+
+@strawberry.type(description="A business partner with the CLIENT role: the buyer on orders.")
+class Client(RowNode, Partner):
+    model = models.Partner
+
+    id: relay.NodeID[int]
+    store_code: str | None
+    route_code: str | None
+
+    @strawberry.field(description="The client's addresses, shipping and billing.")
+    async def addresses(self, info: Info) -> list[Address]:
+        rows = await info.context.loaders.children(graph.ADDRESSES).load(self.id)
+        return from_rows(Address, rows)
+
+    @strawberry.field(description="The client's orders, newest first.")
+    async def orders(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Order]:
+        from graphql_schema.orders.types import Order as OrderType
+
+        request = page_request(info, first=first, after=after, last=last, before=before)
+        loaders = info.context.loaders
+        page = await loaders.pages(graph.CLIENT_ORDERS).load((self.id, request))
+        return connection_from_page(
+            OrderType,
+            page,
+            graph.CLIENT_ORDERS.ordering,
+            lambda: loaders.counts(graph.CLIENT_ORDERS).load(self.id),
+        )
+
+    @strawberry.field(description="Products suggested for a quick re-order, by rank.")
+    async def quick_order_suggestions(self, info: Info) -> list[QuickOrderSuggestion]:
+        from graphql_schema.orders.quick_orders import QuickOrderSuggestion as Suggestion
+
+        rows = await info.context.loaders.children(graph.QUICK_ORDER_SUGGESTIONS).load(self.id)
+        return from_rows(Suggestion, rows)

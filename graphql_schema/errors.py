@@ -1,0 +1,58 @@
+"""Errors as clients see them: payload errors with a code and input path, and masked bugs."""
+
+import logging
+from collections.abc import Sequence
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.relay.types import GlobalIDValueError
+
+from app.domain.errors import DomainError, ErrorCode
+from db.pagination import PageArgumentError
+
+log = logging.getLogger(__name__)
+
+ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description="What went wrong.")
+
+
+def input_path(path: Sequence[str | int]) -> str:
+    """("lines", 2, "unit_price") -> "lines.2.unitPrice": the path as the client spelled it."""
+    return ".".join(str(part) if isinstance(part, int) else _camel(part) for part in path)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@strawberry.type(description="A problem with the input that the client can act on.")
+class UserError:
+    code: ErrorCodeEnum  # type: ignore[valid-type]
+    field: str | None = strawberry.field(
+        description="Path of the offending input field, e.g. `lines.2.quantity`."
+    )
+    message: str
+
+    @classmethod
+    def from_domain(cls, error: DomainError) -> "UserError":
+        return cls(code=error.code, field=input_path(error.path) or None, message=error.message)
+
+
+class QueryInputError(Exception):
+    """A bad query argument (wrong id type, unknown number...); its message reaches the client."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(f"{argument}: {message}")
+        self.argument = argument
+
+
+_SHOWN = (QueryInputError, PageArgumentError, GlobalIDValueError, DomainError)
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Let deliberate errors through; hide everything else (it is logged with the request id)."""
+    original = error.original_error
+    if original is None or isinstance(original, _SHOWN):
+        return False
+    log.error("unexpected error at %s", error.path, exc_info=original)
+    return True

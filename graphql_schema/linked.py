@@ -1,0 +1,19 @@
+"""One-line resolvers for links to another node through the scoped by-id loader."""
+
+from typing import Any, TypeVar
+
+from app.context import Info
+from db.base import Base
+from graphql_schema.rows import from_row
+
+T = TypeVar("T")
+
+
+async def load_one(
+    info: Info, node_type: type[T], model: type[Base], row_id: int | None
+) -> T | None:
+    """The linked node, or None when there is no link or it lies outside the caller's companies."""
+    if row_id is None:
+        return None
+    row: Any = await info.context.loaders.by_id(model).load(row_id)
+    return from_row(node_type, row) if row is not None else None

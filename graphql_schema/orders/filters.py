@@ -1,0 +1,46 @@
+"""Arguments of the orders list: the filter input and the sort orders."""
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+
+from graphql_schema.enums import OrderStatusEnum, OrderTypeEnum
+
+
+@strawberry.enum(description="Keyset orders of the orders list; each is stable while rows arrive.")
+class OrderSort(Enum):
+    ORDERED_AT_ASC = "ORDERED_AT_ASC"
+    ORDERED_AT_DESC = "ORDERED_AT_DESC"
+    UPDATED_AT_ASC = "UPDATED_AT_ASC"
+    UPDATED_AT_DESC = "UPDATED_AT_DESC"
+    NUMBER_ASC = "NUMBER_ASC"
+    NUMBER_DESC = "NUMBER_DESC"
+    TOTAL_ASC = "TOTAL_ASC"
+    TOTAL_DESC = "TOTAL_DESC"
+
+
+@strawberry.input(description="Filters on the orders list; all given filters must match.")
+class OrderFilter:
+    status: list[OrderStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these statuses."
+    )
+    type: OrderTypeEnum | None = None  # type: ignore[valid-type]
+    company_ids: list[relay.GlobalID] | None = None
+    client_ids: list[relay.GlobalID] | None = None
+    agent_ids: list[relay.GlobalID] | None = None
+    season_ids: list[relay.GlobalID] | None = None
+    ordered_from: datetime | None = strawberry.field(
+        default=None, description="Ordered at or after this instant (ISO 8601)."
+    )
+    ordered_to: datetime | None = strawberry.field(
+        default=None, description="Ordered before this instant (ISO 8601)."
+    )
+    updated_since: datetime | None = strawberry.field(
+        default=None,
+        description="Changed at or after this instant: with UPDATED_AT_ASC, an ERP sync feed.",
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Text contained in the order number or the client's name."
+    )

@@ -1,0 +1,31 @@
+"""The schema object: `strawberry export-schema graphql_schema.schema:schema` points here."""
+
+import strawberry
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+
+from graphql_schema.agents.types import Agent
+from graphql_schema.clients.types import Address, Client
+from graphql_schema.companies.types import Company
+from graphql_schema.errors import should_mask
+from graphql_schema.orders.events import OrderEvent
+from graphql_schema.orders.shipments import Delivery, Return
+from graphql_schema.orders.types import Order, OrderLine
+from graphql_schema.payment_methods.types import PaymentMethod
+from graphql_schema.products.types import Product
+from graphql_schema.query import Query
+from graphql_schema.seasons.types import Season
+
+NODE_TYPES = [
+    Address, Agent, Client, Company, Delivery, Order, OrderEvent, OrderLine,
+    PaymentMethod, Product, Return, Season,
+]  # fmt: skip
+
+schema = strawberry.Schema(
+    query=Query,
+    types=NODE_TYPES,
+    extensions=[
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error"),
+    ],
+)

@@ -1,0 +1,1 @@
+"""Translation: GraphQL in, domain rules and db calls, payloads out."""

@@ -1,0 +1,1 @@
+"""Order reads and writes."""

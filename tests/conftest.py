@@ -1,0 +1,131 @@
+"""Real PostgreSQL for every test: DATABASE_URL's server when set, else an embedded one."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from strawberry.types import ExecutionResult
+
+from app.auth import Principal
+from app.context import build_context
+from app.settings import Settings, normalise_dsn
+from db import models
+from db.embedded import EmbeddedPostgres
+from db.engine import LockedAsyncSession
+from db.migrate import upgrade_async
+from graphql_schema.schema import schema
+from tests.factories import Factory
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server to test against: the one DATABASE_URL names, or an embedded one for the session."""
+    if os.environ.get("DATABASE_URL"):
+        yield normalise_dsn(os.environ["DATABASE_URL"])
+        return
+    embedded = EmbeddedPostgres(Path(tmp_path_factory.mktemp("pg")) / "data")
+    yield embedded.start()
+    embedded.stop()
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str) -> AsyncIterator[str]:
+    """A fresh database per test session, migrated to head, dropped at the end."""
+    name = f"orders_api_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(_asyncpg_dsn(server_url))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    await upgrade_async(url)
+    yield url
+    admin = await asyncpg.connect(_asyncpg_dsn(server_url))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(database_url, pool_size=5, max_overflow=20)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """Commits inside a test become savepoints; the outer transaction is rolled back afterwards."""
+    async with engine.connect() as connection:
+        outer = await connection.begin()
+        session = LockedAsyncSession(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        yield session
+        await session.close()
+        await outer.rollback()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(database_url=None, _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def factory(db_session: AsyncSession) -> Factory:
+    return Factory(db_session)
+
+
+class GraphQLClient:
+    """Runs operations straight through the schema, as the caller of every company."""
+
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None
+    ) -> ExecutionResult:
+        company_ids = await self.session.scalars(sa.select(models.Company.id))
+        principal = Principal(
+            key_id="test", company_ids=frozenset(company_ids), scopes=frozenset({"admin"})
+        )
+        return await self.as_principal(principal, query, variables)
+
+    async def as_principal(
+        self, principal: Principal, query: str, variables: dict[str, Any] | None = None
+    ) -> ExecutionResult:
+        context = build_context(self.session, principal, self.settings, request_id="test")
+        return await schema.execute(query, variable_values=variables, context_value=context)
+
+
+@pytest.fixture
+def gql(db_session: AsyncSession, settings: Settings) -> GraphQLClient:
+    return GraphQLClient(db_session, settings)
+
+
+@pytest.fixture
+def sql_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Every SQL statement the engine sends while the test runs, savepoints excluded."""
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "SAVEPOINT" not in statement:
+            statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    yield statements
+    event.remove(engine.sync_engine, "before_cursor_execute", record)
