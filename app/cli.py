@@ -38,10 +38,9 @@ def migrate(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def seed_demo(settings: Settings, args: argparse.Namespace) -> None:
-    from db.seed_demo import seed_demo as fill
-
     from app.lifespan import database
     from db.migrate import upgrade
+    from db.seed_demo import seed_demo as fill
 
     with database(settings) as database_url:
         upgrade(database_url)

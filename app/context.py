@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Principal
 from app.settings import Settings
+from app.stock_port import StockPort, UntrackedStock
 from resolvers.dataloaders import Loaders
 
 
@@ -20,13 +21,18 @@ class AppContext:
     principal: Principal
     settings: Settings
     request_id: str
+    stock: StockPort
 
 
 Info: TypeAlias = strawberry.Info[AppContext, None]
 
 
 def build_context(
-    session: AsyncSession, principal: Principal, settings: Settings, request_id: str
+    session: AsyncSession,
+    principal: Principal,
+    settings: Settings,
+    request_id: str,
+    stock: StockPort | None = None,
 ) -> AppContext:
     return AppContext(
         session=session,
@@ -34,4 +40,5 @@ def build_context(
         principal=principal,
         settings=settings,
         request_id=request_id,
+        stock=stock or UntrackedStock(),
     )

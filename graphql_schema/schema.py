@@ -7,6 +7,7 @@ from graphql_schema.agents.types import Agent
 from graphql_schema.clients.types import Address, Client
 from graphql_schema.companies.types import Company
 from graphql_schema.errors import should_mask
+from graphql_schema.mutation import Mutation
 from graphql_schema.orders.events import OrderEvent
 from graphql_schema.orders.shipments import Delivery, Return
 from graphql_schema.orders.types import Order, OrderLine
@@ -22,6 +23,7 @@ NODE_TYPES = [
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     types=NODE_TYPES,
     extensions=[
         lambda: ParserCache(maxsize=256),

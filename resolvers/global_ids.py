@@ -1,7 +1,8 @@
-"""Global ids in, database ids out, refusing an id of the wrong type by argument name."""
+"""Global ids in, database ids out: refused by argument name in queries, by input path in inputs."""
 
 from strawberry import relay
 
+from app.domain.errors import DomainError, InputPath, NotFound
 from graphql_schema.errors import QueryInputError
 
 
@@ -21,3 +22,23 @@ def decode_ids(
     if global_ids is None:
         return None
     return [decode_id(global_id, expected, argument=argument) for global_id in global_ids]
+
+
+def input_id(global_id: relay.GlobalID, expected: str, path: InputPath) -> int:
+    """An id inside a mutation input: a wrong type reads as NOT_FOUND, like a missing row."""
+    if global_id.type_name != expected or not global_id.node_id.isdigit():
+        raise NotFound(f"no {expected} with this id", path=path)
+    return int(global_id.node_id)
+
+
+def optional_input_id(
+    global_id: relay.GlobalID | None, expected: str, path: InputPath, errors: list[DomainError]
+) -> int | None:
+    """Like input_id, but a bad id is added to `errors` so every problem is reported at once."""
+    if global_id is None:
+        return None
+    try:
+        return input_id(global_id, expected, path)
+    except NotFound as error:
+        errors.append(error)
+        return None

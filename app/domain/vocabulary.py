@@ -47,3 +47,4 @@ class OrderEventKind(StrEnum):
     RETURNED = "RETURNED"
     CANCELLED = "CANCELLED"
     IMPORTED = "IMPORTED"
+    DELETED = "DELETED"

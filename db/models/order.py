@@ -82,9 +82,15 @@ class Order(Timestamps, Base):
     returned_quantity: Mapped[int] = mapped_column(server_default="0")
     created_by: Mapped[str | None] = mapped_column(String(100))
     updated_by: Mapped[str | None] = mapped_column(String(100))
-    version: Mapped[int] = mapped_column(server_default="1")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    __mapper_args__ = {"version_id_col": version}  # a stale write fails in SQL, not silently
+    # The UPDATE carries "WHERE version = <read>", so a stale write fails in SQL, not silently.
+    # The application moves the version (once per change, however many flushes the change takes).
+    __mapper_args__ = {
+        "version_id_col": version,
+        "version_id_generator": False,
+        "eager_defaults": True,  # updated_at comes back with the UPDATE, no second SELECT
+    }
 
 
 class OrderLine(Base):

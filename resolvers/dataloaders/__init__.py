@@ -42,6 +42,13 @@ class Loaders:
         for row in rows:
             loader.prime(row.id, row)
 
+    def after_write(self, model: type[Base], row: Any) -> None:
+        """A written row replaces its cached copy, and cached children may be stale: drop them."""
+        self.by_id(model).prime(row.id, row, force=True)
+        for key, loader in self._loaders.items():
+            if not isinstance(key, type):
+                loader.clear_all()
+
     def _get(self, key: object, load_fn: Any) -> DataLoader[Any, Any]:
         loader = self._loaders.get(key)
         if loader is None:

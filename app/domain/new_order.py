@@ -1,0 +1,134 @@
+"""Rules for the content of an order being created or updated: defaults, parties, lines, amounts.
+
+Every check returns its violations instead of raising, so one pass reports them all together.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from app.domain import money
+from app.domain.errors import DomainError, InputPath, Invalid, NotFound
+from app.domain.vocabulary import OrderType, PartnerRole
+
+DELIVERY_LEAD = timedelta(days=7)
+CUSTOMS_NOTE = "Customs handling: cross-border shipment; export documents travel with the goods."
+MAX_LINES = 500
+
+
+def default_estimated_delivery(ordered_at: datetime) -> date:
+    """One week after the order date, as the seeds' services do."""
+    return (ordered_at + DELIVERY_LEAD).date()
+
+
+def observations_for(order_type: OrderType, observations: str | None) -> str | None:
+    """INTERNATIONAL orders get the customs note added to their observations when created."""
+    if order_type is not OrderType.INTERNATIONAL:
+        return observations
+    if observations and CUSTOMS_NOTE in observations:
+        return observations
+    return f"{observations}\n{CUSTOMS_NOTE}" if observations else CUSTOMS_NOTE
+
+
+@dataclass(frozen=True, slots=True)
+class PartyView:
+    """What the rules need to know of a client or agent row."""
+
+    id: int
+    company_id: int
+    roles: Sequence[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AddressView:
+    id: int
+    partner_id: int
+    is_shipping: bool
+    is_billing: bool
+
+
+def party_errors(
+    party: PartyView | None, role: PartnerRole, *, company_id: int, path: InputPath
+) -> list[DomainError]:
+    """The client must be a CLIENT and the agent a REPRESENTATIVE, both of the order's company."""
+    noun = "client" if role is PartnerRole.CLIENT else "agent"
+    if party is None:
+        return [NotFound(f"no {noun} with this id", path=path)]
+    if party.company_id != company_id:
+        return [Invalid(f"the {noun} belongs to another company", path=path)]
+    if role.value not in party.roles:
+        return [Invalid(f"this partner does not have the {role.value} role", path=path)]
+    return []
+
+
+def address_errors(
+    address: AddressView | None, *, client_id: int, shipping: bool, path: InputPath
+) -> list[DomainError]:
+    """An address must be the client's own and flagged for its use (shipping or billing)."""
+    use = "shipping" if shipping else "billing"
+    if address is None:
+        return [NotFound("no address with this id", path=path)]
+    if address.partner_id != client_id:
+        return [Invalid("the address is not one of the client's", path=path)]
+    if not (address.is_shipping if shipping else address.is_billing):
+        return [Invalid(f"the address is not flagged for {use}", path=path)]
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class LineRequest:
+    """A line as requested, with the product already looked up (None when it does not exist)."""
+
+    product_id: int | None
+    product_company_id: int | None
+    quantity: int
+    unit_price: Decimal
+    discount_rates: Sequence[Decimal]
+
+
+def line_errors(
+    lines: Sequence[LineRequest], *, company_id: int, path: InputPath = ("lines",)
+) -> list[DomainError]:
+    errors: list[DomainError] = []
+    if not lines:
+        errors.append(Invalid("an order needs at least one line", path=path))
+    if len(lines) > MAX_LINES:
+        errors.append(Invalid(f"at most {MAX_LINES} lines per order", path=path))
+    for i, line in enumerate(lines):
+        at = (*path, i)
+        if line.product_id is None or line.product_company_id != company_id:
+            errors.append(
+                NotFound("no product with this id in the company", path=(*at, "product_id"))
+            )
+        if line.quantity <= 0:
+            errors.append(Invalid("the quantity must be greater than 0", path=(*at, "quantity")))
+        errors.extend(price_errors(line.unit_price, (*at, "unit_price")))
+        errors.extend(money.rate_errors(line.discount_rates, (*at, "discounts")))
+    return errors
+
+
+def price_errors(amount: Decimal, path: InputPath) -> list[DomainError]:
+    if amount < 0:
+        return [Invalid("must not be negative", path=path)]
+    if amount != amount.quantize(money.CENT):
+        return [Invalid("at most 2 decimal places", path=path)]
+    return []
+
+
+def sent_amount_errors(
+    sent: dict[str, Decimal | None], computed: money.Totals
+) -> list[DomainError]:
+    """Amounts a client sends are checked against ours, to the cent."""
+    ours = {
+        "gross_amount": computed.gross,
+        "discount_amount": computed.discount,
+        "taxable_base": computed.taxable_base,
+        "tax_amount": computed.tax,
+        "total_amount": computed.total,
+    }
+    return [
+        Invalid(f"sent {value}, but the lines give {ours[name]}", path=(name,))
+        for name, value in sent.items()
+        if value is not None and not money.matches_computed(value, ours[name])
+    ]

@@ -1,0 +1,32 @@
+"""Order history: appended in the same transaction as the change it records."""
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.domain.vocabulary import OrderEventKind, OrderStatus
+from db.models import Order, OrderEvent
+
+
+async def append(
+    session: AsyncSession,
+    order: Order,
+    kind: OrderEventKind,
+    *,
+    before: OrderStatus | None,
+    actor: str | None,
+    details: dict[str, Any] | None = None,
+) -> OrderEvent:
+    """`details` must already be JSON-ready (strings for money and dates)."""
+    event = OrderEvent(
+        order_id=order.id,
+        company_id=order.company_id,
+        kind=kind,
+        status_before=before,
+        status_after=order.status,
+        actor=actor,
+        details=details or {},
+    )
+    session.add(event)
+    await session.flush()
+    return event

@@ -1,0 +1,39 @@
+"""confirmOrder: PENDING becomes CONFIRMED and stock is reserved; on CONFIRMED it moves the date."""
+
+from app.context import AppContext, Info
+from app.domain.lifecycle import Action, ensure_allowed
+from app.domain.vocabulary import OrderEventKind, OrderStatus
+from db import models
+from db.queries import order_events
+from graphql_schema.orders.inputs import ConfirmOrderInput
+from graphql_schema.orders.payloads import OrderPayload
+from resolvers.orders.locking import locked_order, order_payload, stock_lines_of, touch, utc_now
+from resolvers.outcome import in_transaction
+
+
+async def confirm_order(info: Info, input: ConfirmOrderInput) -> OrderPayload:
+    ctx = info.context
+    row, errors = await in_transaction(ctx.session, lambda: confirm(ctx, input))
+    return order_payload(ctx, row, errors)
+
+
+async def confirm(ctx: AppContext, input: ConfirmOrderInput) -> models.Order:
+    order = await locked_order(ctx, input)
+    before = order.status
+    ensure_allowed(Action.CONFIRM, before)
+    if input.estimated_delivery_on is not None:
+        order.estimated_delivery_on = input.estimated_delivery_on
+    if before is OrderStatus.PENDING:
+        await ctx.stock.reserve(order.id, await stock_lines_of(ctx, order))
+        order.status = OrderStatus.CONFIRMED
+        order.confirmed_at = utc_now()
+    touch(order, ctx.principal.key_id)
+    await order_events.append(
+        ctx.session,
+        order,
+        OrderEventKind.CONFIRMED,
+        before=before,
+        actor=ctx.principal.key_id,
+        details={"estimatedDeliveryOn": str(order.estimated_delivery_on)},
+    )
+    return order

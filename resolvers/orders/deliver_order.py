@@ -1,0 +1,60 @@
+"""deliverOrder: complete, or partial by product; PARTIALLY_DELIVERED until nothing is pending."""
+
+from app.context import AppContext, Info
+from app.domain import deliveries
+from app.domain.errors import Invalid
+from app.domain.lifecycle import Action, ensure_allowed, status_after_delivery
+from app.domain.vocabulary import OrderEventKind, OrderStatus
+from db import models
+from db.queries import order_events, order_writes
+from graphql_schema.orders.inputs import DeliverOrderInput
+from graphql_schema.orders.payloads import OrderPayload
+from resolvers.orders.locking import locked_order, order_payload, touch, utc_now
+from resolvers.orders.movements import OrderLines
+from resolvers.outcome import in_transaction
+
+
+async def deliver_order(info: Info, input: DeliverOrderInput) -> OrderPayload:
+    ctx = info.context
+    row, errors = await in_transaction(ctx.session, lambda: deliver(ctx, input))
+    return order_payload(ctx, row, errors)
+
+
+async def deliver(ctx: AppContext, input: DeliverOrderInput) -> models.Order:
+    order = await locked_order(ctx, input)
+    before = order.status
+    ensure_allowed(Action.DELIVER, before)
+    if input.complete and input.items:
+        raise Invalid("a complete delivery takes no items; send one or the other", path=("items",))
+    lines = await OrderLines.load(ctx, order)
+    if input.complete:
+        plan = deliveries.plan_complete_delivery(lines.views)
+    else:
+        plan = deliveries.plan_delivery(lines.views, input.items)
+    updated = deliveries.apply_delivery(lines.views, plan)
+    lines.write(updated)
+    now = utc_now()
+    await order_writes.insert_delivery(
+        ctx.session,
+        order,
+        delivered_on=input.delivered_on or now.date(),
+        complete=input.complete,
+        note=input.note,
+        recorded_at=now,
+        items=lines.items(plan),
+    )
+    await ctx.stock.consume(order.id, lines.by_product(plan))
+    order.delivered_quantity += sum(quantity for _, quantity in plan)
+    order.status = status_after_delivery(deliveries.pending_units(updated))
+    if order.status is OrderStatus.DELIVERED:
+        order.delivered_at = now
+    touch(order, ctx.principal.key_id)
+    await order_events.append(
+        ctx.session,
+        order,
+        OrderEventKind.DELIVERED,
+        before=before,
+        actor=ctx.principal.key_id,
+        details={"complete": input.complete, "items": lines.describe(plan)},
+    )
+    return order

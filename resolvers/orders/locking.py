@@ -1,0 +1,59 @@
+"""The start of every change to an existing order: find it in scope, lock it, check its version."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from app.context import AppContext
+from app.domain.errors import NotFound, VersionConflict
+from app.stock_port import StockLine
+from db import models
+from db.queries import order_writes
+from graphql_schema.errors import UserError
+from graphql_schema.orders.inputs import OrderRefInput
+from graphql_schema.orders.payloads import OrderPayload
+from graphql_schema.orders.types import Order
+from graphql_schema.rows import from_row
+from resolvers.global_ids import input_id
+
+
+async def locked_order(ctx: AppContext, ref: OrderRefInput) -> models.Order:
+    """The order, row-locked until commit, so concurrent changes to it run one after the other."""
+    order = await order_writes.get_for_update(
+        ctx.session, input_id(ref.id, "Order", ("id",)), company_ids=ctx.loaders.company_ids
+    )
+    if order is None:
+        raise NotFound("no order with this id", path=("id",))
+    if ref.version is not None and order.version != ref.version:
+        raise VersionConflict(
+            f"the order is at version {order.version}, not {ref.version}; read it again",
+            path=("version",),
+        )
+    return order
+
+
+def touch(order: models.Order, actor: str) -> None:
+    """Every change moves updatedAt and version by one, even one that sets no other column."""
+    order.updated_by = actor
+    order.version += 1
+    order.updated_at = sa.func.clock_timestamp()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def order_payload(
+    ctx: AppContext, row: models.Order | None, errors: list[UserError]
+) -> OrderPayload:
+    if row is None:
+        return OrderPayload(errors=errors)
+    ctx.loaders.after_write(models.Order, row)
+    return OrderPayload(order=from_row(Order, row))
+
+
+async def stock_lines_of(ctx: AppContext, order: models.Order) -> list[StockLine]:
+    """What the order's lines ask of the stock, for reserving it."""
+    lines = await order_writes.lines_of(ctx.session, order.id)
+    codes = await order_writes.product_codes(ctx.session, {line.product_id for line in lines})
+    return [StockLine(line.product_id, codes[line.product_id], line.quantity) for line in lines]

@@ -1,0 +1,136 @@
+"""Lines and discounts from input to rows and totals: shared by createOrder and updateOrder."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from app.context import AppContext
+from app.domain import money
+from app.domain.errors import DomainError
+from app.domain.new_order import LineRequest, line_errors, price_errors
+from app.stock_port import StockLine
+from db import models
+from graphql_schema.orders.inputs import DiscountInput, OrderLineInput
+from resolvers.global_ids import optional_input_id
+
+
+@dataclass(frozen=True, slots=True)
+class PricedLines:
+    """Everything needed to write the lines and the order's amounts."""
+
+    lines: list[dict[str, Any]]
+    line_discounts: list[list[dict[str, Any]]]
+    header_discounts: list[dict[str, Any]]
+    totals: money.Totals
+    stock_lines: list[StockLine]
+
+
+async def price_lines(
+    ctx: AppContext,
+    *,
+    company: models.Company,
+    lines: Sequence[OrderLineInput],
+    discounts: Sequence[DiscountInput],
+    shipping: Decimal,
+    errors: list[DomainError],
+) -> PricedLines | None:
+    """Look the products up, check every line, and compute the amounts; None when errors."""
+    product_ids = [
+        optional_input_id(line.product_id, "Product", ("lines", i, "product_id"), errors)
+        for i, line in enumerate(lines)
+    ]
+    found = await ctx.loaders.by_id(models.Product).load_many([pid or 0 for pid in product_ids])
+    requests = [
+        LineRequest(
+            product_id=product.id if product else None,
+            product_company_id=product.company_id if product else None,
+            quantity=line.quantity,
+            unit_price=_price(line, product),
+            discount_rates=[d.rate for d in line.discounts],
+        )
+        for line, product in zip(lines, found, strict=True)
+    ]
+    errors.extend(line_errors(requests, company_id=company.id))
+    errors.extend(money.rate_errors([d.rate for d in discounts], ("discounts",)))
+    errors.extend(price_errors(shipping, ("shipping_amount",)))
+    if errors:
+        return None
+    amounts = [money.line_amounts(r.quantity, r.unit_price, r.discount_rates) for r in requests]
+    totals = money.compute_totals(
+        [a.net for a in amounts],
+        [d.rate for d in discounts],
+        tax_rate=company.tax_rate,
+        shipping=shipping,
+    )
+    return PricedLines(
+        lines=[
+            _line_row(line, product, request, amount)
+            for line, product, request, amount in zip(lines, found, requests, amounts, strict=True)
+        ],
+        line_discounts=[
+            _discount_rows(line.discounts, amount.discount_steps)
+            for line, amount in zip(lines, amounts, strict=True)
+        ],
+        header_discounts=_discount_rows(discounts, totals.discount_steps),
+        totals=totals,
+        stock_lines=[
+            StockLine(product_id=product.id, product_code=product.code, quantity=line.quantity)
+            for line, product in zip(lines, found, strict=True)
+        ],
+    )
+
+
+def order_amounts(totals: money.Totals, lines: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The order columns that follow from its lines."""
+    return {
+        "gross_amount": totals.gross,
+        "discount_amount": totals.discount,
+        "taxable_base": totals.taxable_base,
+        "tax_amount": totals.tax,
+        "shipping_amount": totals.shipping,
+        "total_amount": totals.total,
+        "total_quantity": sum(line["quantity"] for line in lines),
+    }
+
+
+def _price(line: OrderLineInput, product: models.Product | None) -> Decimal:
+    if line.unit_price is not None:
+        return line.unit_price
+    return product.list_price if product else Decimal("0")
+
+
+def _line_row(
+    line: OrderLineInput,
+    product: models.Product,
+    request: LineRequest,
+    amount: money.LineAmounts,
+) -> dict[str, Any]:
+    return {
+        "product_id": product.id,
+        "units": line.units or product.units_per_package,
+        "quantity": line.quantity,
+        "unit_price": request.unit_price,
+        "gross_amount": amount.gross,
+        "discount_amount": amount.discount,
+        "amount": amount.net,
+        "estimated_delivery_on": line.estimated_delivery_on,
+        "observations": line.observations,
+        "external_id": line.external_id,
+    }
+
+
+def _discount_rows(
+    discounts: Sequence[DiscountInput], steps: Sequence[Decimal]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "sequence": sequence,
+            "rate": discount.rate,
+            "amount": step,
+            "type_code": discount.type_code,
+            "type_name": discount.type_name,
+            "external_id": discount.external_id,
+        }
+        for sequence, (discount, step) in enumerate(zip(discounts, steps, strict=True), start=1)
+    ]
