@@ -34,7 +34,7 @@ async def deliver(ctx: AppContext, input: DeliverOrderInput) -> models.Order:
     updated = deliveries.apply_delivery(lines.views, plan)
     lines.write(updated)
     now = utc_now()
-    await order_writes.insert_delivery(
+    delivery = await order_writes.insert_delivery(
         ctx.session,
         order,
         delivered_on=input.delivered_on or now.date(),
@@ -55,6 +55,10 @@ async def deliver(ctx: AppContext, input: DeliverOrderInput) -> models.Order:
         OrderEventKind.DELIVERED,
         before=before,
         actor=ctx.principal.key_id,
-        details={"complete": input.complete, "items": lines.describe(plan)},
+        details={
+            "deliveryId": delivery.id,
+            "complete": input.complete,
+            "items": lines.describe(plan),
+        },
     )
     return order

@@ -27,7 +27,7 @@ async def return_items(ctx: AppContext, input: ReturnOrderItemsInput) -> models.
     plan = deliveries.plan_return(lines.views, input.items)
     lines.write(deliveries.apply_return(lines.views, plan))
     now = utc_now()
-    await order_writes.insert_return(
+    returned = await order_writes.insert_return(
         ctx.session,
         order,
         returned_on=input.returned_on or now.date(),
@@ -44,6 +44,6 @@ async def return_items(ctx: AppContext, input: ReturnOrderItemsInput) -> models.
         OrderEventKind.RETURNED,
         before=before,
         actor=ctx.principal.key_id,
-        details={"items": lines.describe(plan)},
+        details={"returnId": returned.id, "items": lines.describe(plan)},
     )
     return order
