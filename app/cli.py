@@ -49,6 +49,47 @@ def seed_demo(settings: Settings, args: argparse.Namespace) -> None:
         print(f"orders-api: demo data in {time.perf_counter() - started:.1f}s: {summary}")
 
 
+def inventory_serve(settings: Settings, _: argparse.Namespace) -> None:
+    import uvicorn
+
+    from app.inventory.http_app import create_inventory_app
+    from app.lifespan import database
+    from app.observability import configure_logging
+    from db.migrate import upgrade
+
+    configure_logging(settings.log_level)
+    with database(settings) as database_url:
+        upgrade(database_url)
+        print(f"orders-api: inventory at http://{settings.host}:{settings.inventory_port}/v1")
+        uvicorn.run(
+            create_inventory_app(database_url),
+            host=settings.host,
+            port=settings.inventory_port,
+            log_level=settings.log_level,
+            log_config=None,
+        )
+
+
+def inventory_reconcile(settings: Settings, _: argparse.Namespace) -> None:
+    from app.inventory.reconcile import release_orphans
+    from app.lifespan import database
+    from db.engine import make_engine, make_sessionmaker
+
+    async def run(database_url: str) -> dict[int, dict[int, int]]:
+        engine = make_engine(database_url, pool_size=1)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                return await release_orphans(session)
+        finally:
+            await engine.dispose()
+
+    with database(settings) as database_url:
+        released = asyncio.run(run(database_url))
+    for order_id, quantities in released.items():
+        print(f"order {order_id}: released {quantities}")
+    print(f"orders-api: {len(released)} orphaned reservation(s) released")
+
+
 def export_schema(_: Settings, args: argparse.Namespace) -> None:
     from graphql_schema.schema import schema
 
@@ -67,6 +108,10 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply database migrations")
     seed = commands.add_parser("seed-demo", help="fill an empty database with demo data")
     seed.add_argument("--orders", type=int, default=10_000, help="how many orders (10000)")
+    inventory = commands.add_parser("inventory", help="the inventory service")
+    inventory_commands = inventory.add_subparsers(dest="inventory_command", required=True)
+    inventory_commands.add_parser("serve", help="serve the inventory over HTTP (INVENTORY_PORT)")
+    inventory_commands.add_parser("reconcile", help="release reservations with no open order")
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     export.add_argument("--output", default="-", help="file to write, or - for stdout")
     args = parser.parse_args(argv)
@@ -76,4 +121,8 @@ def main(argv: list[str] | None = None) -> None:
         "seed-demo": seed_demo,
         "export-schema": export_schema,
     }
+    if args.command == "inventory":
+        handlers = {"serve": inventory_serve, "reconcile": inventory_reconcile}
+        handlers[args.inventory_command](get_settings(), args)
+        return
     handlers[args.command](get_settings(), args)

@@ -1,14 +1,16 @@
 """The typed context every resolver receives, assembled per request without I/O of its own."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
+import httpx
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
 
 from app.auth import Principal
 from app.settings import Settings
-from app.stock_port import StockPort, UntrackedStock
+from app.stock_guard import GuardedStock, InventoryGuard, stock_for
 from resolvers.dataloaders import Loaders
 
 
@@ -21,7 +23,10 @@ class AppContext:
     principal: Principal
     settings: Settings
     request_id: str
-    stock: StockPort
+    stock: GuardedStock
+    stock_levels: DataLoader[int, int] = field(
+        metadata={"doc": "units available per product id, batched per request"}
+    )
 
 
 Info: TypeAlias = strawberry.Info[AppContext, None]
@@ -32,13 +37,23 @@ def build_context(
     principal: Principal,
     settings: Settings,
     request_id: str,
-    stock: StockPort | None = None,
+    *,
+    guard: InventoryGuard | None = None,
+    inventory_http: httpx.AsyncClient | None = None,
 ) -> AppContext:
+    """Assembles; the process-wide guard and HTTP client come from the app's state."""
+    stock = stock_for(session, guard or InventoryGuard.from_settings(settings), inventory_http)
+
+    async def load_levels(product_ids: list[int]) -> list[int]:
+        found = await stock.available(product_ids)
+        return [found.get(product_id, 0) for product_id in product_ids]
+
     return AppContext(
         session=session,
         loaders=Loaders(session, company_ids=principal.company_ids),
         principal=principal,
         settings=settings,
         request_id=request_id,
-        stock=stock or UntrackedStock(),
+        stock=stock,
+        stock_levels=DataLoader(load_fn=load_levels),
     )

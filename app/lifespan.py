@@ -4,9 +4,11 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
+import httpx
 from starlette.applications import Starlette
 
 from app.settings import Settings
+from app.stock_guard import InventoryGuard
 from db.embedded import EmbeddedPostgres
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_async
@@ -35,9 +37,17 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             engine = make_engine(database_url, pool_size=settings.db_pool_size)
             app.state.engine = engine
             app.state.sessionmaker = make_sessionmaker(engine)
+            app.state.inventory_guard = InventoryGuard.from_settings(settings)
+            app.state.inventory_http = (
+                httpx.AsyncClient(base_url=settings.inventory_url)
+                if settings.inventory_url
+                else None
+            )
             try:
                 yield
             finally:
+                if app.state.inventory_http is not None:
+                    await app.state.inventory_http.aclose()
                 await engine.dispose()
 
     return run

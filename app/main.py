@@ -33,7 +33,15 @@ class GraphQLApp(GraphQL[AppContext, None]):
     ) -> AppContext:
         session: AsyncSession = request.scope["db_session"]
         principal = await _principal(session)
-        return build_context(session, principal, self.settings, request.state.request_id)
+        state = request.app.state
+        return build_context(
+            session,
+            principal,
+            self.settings,
+            request.state.request_id,
+            guard=state.inventory_guard,
+            inventory_http=state.inventory_http,
+        )
 
 
 async def _principal(session: AsyncSession) -> Principal:
@@ -47,14 +55,16 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready only when the database answers."""
+    """Ready only when the database answers; the inventory breaker's state is shown too."""
+    inventory = request.app.state.inventory_guard.state
     try:
         async with request.app.state.engine.connect() as connection:
             await connection.execute(sa.text("SELECT 1"))
     except Exception as exc:
         log.warning("readiness check failed: %s", exc)
-        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "up"})
+        body = {"status": "unavailable", "database": "down", "inventoryBreaker": inventory}
+        return JSONResponse(body, status_code=503)
+    return JSONResponse({"status": "ok", "database": "up", "inventoryBreaker": inventory})
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

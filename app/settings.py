@@ -25,6 +25,17 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1, le=1000)
     db_pool_size: int = Field(default=10, ge=1)
     query_cache_size: int = Field(default=256, ge=0)
+    inventory_url: str | None = Field(
+        default=None, description="Inventory service base URL; unset means in process."
+    )
+    inventory_fail_max: int = Field(default=5, ge=1, description="Failures that open the breaker.")
+    inventory_reset_timeout_s: float = Field(
+        default=30.0, gt=0, description="Seconds the breaker stays open before a trial call."
+    )
+    inventory_call_timeout_s: float = Field(
+        default=2.0, gt=0, description="Seconds one inventory call may take."
+    )
+    inventory_port: int = Field(default=8001, ge=1, le=65535)
 
     @field_validator("database_url")
     @classmethod

@@ -1,51 +1,65 @@
-"""The seam to inventory: order writes call this port; the stock issue plugs a real one in."""
+"""The order side's door to the inventory: one protocol, reached in process or over HTTP.
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+Keys make every movement idempotent, so a retried call changes nothing the second time.
+"""
+
+from collections.abc import Collection, Mapping
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
 
-@dataclass(frozen=True, slots=True)
-class StockLine:
-    product_id: int
-    product_code: str
-    quantity: int
+from app.inventory.ledger import Ledger
 
 
 class StockPort(Protocol):
-    async def check_available(self, lines: Sequence[StockLine]) -> None:
-        """Raise OutOfStock (naming each short product) or InventoryUnavailable."""
+    async def available(self, product_ids: Collection[int]) -> dict[int, int]:
+        """Units available per product, in one batched call."""
 
-    async def reserve(self, order_id: int, lines: Sequence[StockLine]) -> None:
-        """Hold stock for a confirmed order; a second call for the same order changes nothing."""
+    async def reserve(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        """Hold the quantities for the order, all or none; InsufficientStock when short."""
 
-    async def release(self, order_id: int) -> None:
-        """Give back what the order holds and did not deliver."""
+    async def release(self, key: str, order_id: int) -> None:
+        """Give back whatever the order still holds."""
 
-    async def consume(self, order_id: int, delivered: Mapping[int, int]) -> None:
-        """Delivered units (by product id) leave the stock for good."""
+    async def consume(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        """Delivered units leave the stock."""
 
-    async def restock(self, order_id: int, returned: Mapping[int, int]) -> None:
-        """Returned units (by product id) come back on hand."""
+    async def restock(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        """Returned units come back on hand."""
+
+    async def undo_reserve(self, key: str, order_id: int) -> None:
+        """Compensation: take back a reservation whose order change did not commit."""
+
+    async def set_on_hand(self, product_id: int, on_hand: int) -> None:
+        """A stock count for one product."""
 
 
-class UntrackedStock:
-    """Stock that is not tracked: every check passes and movements are not recorded.
+class InProcessStock:
+    """The inventory in this process, on the request's own session and transaction.
 
-    The default until an inventory is configured; it keeps the order flow runnable alone.
+    A failed order change rolls its stock movements back with it: nothing needs compensating.
     """
 
-    async def check_available(self, lines: Sequence[StockLine]) -> None:
-        return None
+    def __init__(self, session: AsyncSession) -> None:
+        self._ledger = Ledger(session)
 
-    async def reserve(self, order_id: int, lines: Sequence[StockLine]) -> None:
-        return None
+    async def available(self, product_ids: Collection[int]) -> dict[int, int]:
+        return await self._ledger.available(product_ids)
 
-    async def release(self, order_id: int) -> None:
-        return None
+    async def reserve(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        await self._ledger.reserve(key, order_id, quantities)
 
-    async def consume(self, order_id: int, delivered: Mapping[int, int]) -> None:
-        return None
+    async def release(self, key: str, order_id: int) -> None:
+        await self._ledger.release(key, order_id)
 
-    async def restock(self, order_id: int, returned: Mapping[int, int]) -> None:
-        return None
+    async def consume(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        await self._ledger.consume(key, order_id, quantities)
+
+    async def restock(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        await self._ledger.restock(key, order_id, quantities)
+
+    async def undo_reserve(self, key: str, order_id: int) -> None:
+        return None  # the rollback of the shared transaction already undid it
+
+    async def set_on_hand(self, product_id: int, on_hand: int) -> None:
+        await self._ledger.set_on_hand(product_id, on_hand)

@@ -141,4 +141,4 @@ async def counts_by_parent_ids(
         .where(link.parent_key.in_(parent_ids))
         .group_by(link.parent_key)
     )
-    return {key: value for key, value in (await session.execute(statement)).all()}  # noqa: C416
+    return dict((await session.execute(statement)).all())  # type: ignore[arg-type]

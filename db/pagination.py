@@ -9,7 +9,7 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -48,10 +48,10 @@ class Ordering:
             tag, value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
         except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
             raise PageArgumentError(argument, "malformed cursor") from exc
-        if tag != self.tag or not isinstance(row_id, int):
+        if tag != self.tag:
             raise PageArgumentError(argument, "this cursor belongs to another list or ordering")
         try:
-            return _from_json(value, self.column.type.python_type), row_id
+            return _from_json(value, self.column.type), _row_id(row_id)
         except (ValueError, TypeError, ArithmeticError) as exc:
             raise PageArgumentError(argument, "malformed cursor") from exc
 
@@ -79,16 +79,33 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-def _from_json(value: Any, python_type: type) -> Any:
+_MAX_ID = 2**31 - 1
+_MAX_AMOUNT = Decimal(10) ** 12
+
+
+def _row_id(value: Any) -> int:
+    if type(value) is not int or not 0 < value <= _MAX_ID:
+        raise ValueError("cursor id out of range")
+    return value
+
+
+def _from_json(value: Any, column_type: Any) -> Any:
+    """Cursors come from clients: every value is checked to be one we could have written."""
+    python_type = column_type.python_type
     if python_type is datetime:
         parsed = datetime.fromisoformat(value)
-        if parsed.tzinfo is None:
-            raise ValueError("naive timestamp in cursor")
+        if parsed.tzinfo is None or not 1900 < parsed.astimezone(UTC).year < 9000:
+            raise ValueError("timestamp in cursor out of range")
         return parsed
     if python_type is Decimal:
-        return Decimal(value)
-    if not isinstance(value, python_type):
+        amount = Decimal(value)
+        if not amount.is_finite() or abs(amount) >= _MAX_AMOUNT:
+            raise ValueError("amount in cursor out of range")
+        return amount
+    if type(value) is not python_type:
         raise TypeError("cursor value of the wrong type")
+    if python_type is str and ("\x00" in value or len(value) > (column_type.length or 200)):
+        raise ValueError("text in cursor out of range")
     return value
 
 

@@ -49,10 +49,14 @@ class QueryInputError(Exception):
 _SHOWN = (QueryInputError, PageArgumentError, GlobalIDValueError, DomainError)
 
 
+def is_deliberate(error: GraphQLError) -> bool:
+    """Validation errors and errors we raise on purpose: the client acts on them, we need no log."""
+    return error.original_error is None or isinstance(error.original_error, _SHOWN)
+
+
 def should_mask(error: GraphQLError) -> bool:
     """Let deliberate errors through; hide everything else (it is logged with the request id)."""
-    original = error.original_error
-    if original is None or isinstance(original, _SHOWN):
+    if is_deliberate(error):
         return False
-    log.error("unexpected error at %s", error.path, exc_info=original)
+    log.error("unexpected error at %s", error.path, exc_info=error.original_error)
     return True

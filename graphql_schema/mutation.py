@@ -1,11 +1,12 @@
-"""Mutation root: the reference-data and order mutations, bound in their own modules."""
+"""Mutation root: order, stock and reference-data mutations, each bound in its own module."""
 
 import strawberry
 
+from graphql_schema.inventory_mutation import InventoryMutation
 from graphql_schema.order_mutation import OrderMutation
 from graphql_schema.reference_mutation import ReferenceMutation
 
 
 @strawberry.type
-class Mutation(OrderMutation, ReferenceMutation):
+class Mutation(OrderMutation, InventoryMutation, ReferenceMutation):
     pass

@@ -1,7 +1,9 @@
 """The schema object: `strawberry export-schema graphql_schema.schema:schema` points here."""
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
 
 from graphql_schema.agents.types import Agent
 from graphql_schema.clients.types import Address, Client
@@ -21,7 +23,16 @@ NODE_TYPES = [
     PaymentMethod, Product, Return, Season,
 ]  # fmt: skip
 
-schema = strawberry.Schema(
+
+class OrdersSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log only the unexpected errors (MaskErrors already did, with the request id)."""
+        return
+
+
+schema = OrdersSchema(
     query=Query,
     mutation=Mutation,
     types=NODE_TYPES,

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.errors import DomainError, DomainErrors, NotUnique
+from app.stock_guard import GuardedStock
 from db.constraints import violated_unique_field
 from db.engine import unit_of_work
 from graphql_schema.errors import UserError
@@ -15,12 +16,18 @@ T = TypeVar("T")
 
 
 async def in_transaction(
-    session: AsyncSession, work: Callable[[], Awaitable[T]]
+    session: AsyncSession, work: Callable[[], Awaitable[T]], stock: GuardedStock | None = None
 ) -> tuple[T | None, list[UserError]]:
-    """Commit what `work` did and return its result, or roll back and return the errors."""
+    """Commit what `work` did and return its result, or roll back and return the errors.
+
+    With `stock`, remote reservations made by `work` are taken back when it does not commit.
+    """
+    committed = False
     try:
         async with unit_of_work(session):
-            return await work(), []
+            result = await work()
+        committed = True
+        return result, []
     except DomainErrors as failures:
         return None, [UserError.from_domain(error) for error in failures.errors]
     except DomainError as failure:
@@ -31,3 +38,6 @@ async def in_transaction(
         if field is None:
             raise
         return None, [UserError.from_domain(NotUnique(f"this {field} is taken", path=(field,)))]
+    finally:
+        if stock is not None:
+            await stock.settle(committed=committed)

@@ -55,10 +55,16 @@ class Factory:
         defaults = {"code": f"S{n}", "description": f"Season {n}"}
         return await self._add(models.Season(company_id=company.id, **(defaults | fields)))
 
-    async def product(self, company: models.Company, **fields: Any) -> models.Product:
+    async def product(
+        self, company: models.Company, *, stock: int | None = 1000, **fields: Any
+    ) -> models.Product:
+        """A product with `stock` units on hand (None: never stocked)."""
         n = _next()
         defaults = {"code": f"PR{n}", "name": f"Product {n}", "list_price": Decimal("10.00")}
-        return await self._add(models.Product(company_id=company.id, **(defaults | fields)))
+        product = await self._add(models.Product(company_id=company.id, **(defaults | fields)))
+        if stock is not None:
+            await self._add(models.StockItem(product_id=product.id, on_hand=stock))
+        return product
 
     async def order(
         self,

@@ -8,6 +8,7 @@ from db.models.partner import Address, Partner
 from db.models.product import PaymentMethod, Product, Season
 from db.models.quick_order import QuickOrderSuggestion
 from db.models.shipment import Delivery, DeliveryItem, Return, ReturnItem
+from db.models.stock import StockItem, StockMovement, StockReservation
 
 __all__ = [
     "Address",
@@ -26,4 +27,7 @@ __all__ = [
     "Return",
     "ReturnItem",
     "Season",
+    "StockItem",
+    "StockMovement",
+    "StockReservation",
 ]

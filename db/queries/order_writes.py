@@ -54,7 +54,7 @@ async def discounts_of(session: AsyncSession, order_id: int) -> list[Discount]:
 
 async def product_codes(session: AsyncSession, product_ids: Collection[int]) -> dict[int, str]:
     statement = sa.select(Product.id, Product.code).where(Product.id.in_(product_ids))
-    return {key: value for key, value in (await session.execute(statement)).all()}  # noqa: C416
+    return dict((await session.execute(statement)).all())  # type: ignore[arg-type]
 
 
 async def number_taken(

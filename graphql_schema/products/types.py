@@ -29,6 +29,13 @@ class Product(RowNode):
     updated_at: datetime
     company_id: strawberry.Private[int]
 
+    @strawberry.field(
+        description="Units available now: on hand less reserved. Read through the inventory's"
+        " circuit breaker; null, with an error on this path, when the inventory cannot answer."
+    )
+    async def stock(self, info: Info) -> int | None:
+        return await info.context.stock_levels.load(self.id)
+
     @strawberry.field(description="The company whose catalogue lists the product.")
     async def company(self, info: Info) -> Company | None:
         return await load_one(info, Company, models.Company, self.company_id)

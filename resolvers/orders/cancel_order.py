@@ -13,7 +13,7 @@ from resolvers.outcome import in_transaction
 
 async def cancel_order(info: Info, input: CancelOrderInput) -> OrderPayload:
     ctx = info.context
-    row, errors = await in_transaction(ctx.session, lambda: cancel(ctx, input))
+    row, errors = await in_transaction(ctx.session, lambda: cancel(ctx, input), ctx.stock)
     return order_payload(ctx, row, errors)
 
 
@@ -30,7 +30,7 @@ async def cancel(ctx: AppContext, input: CancelOrderInput) -> models.Order:
         if line.delivered_quantity == 0:
             line.status = LineStatus.CANCELLED
             line.cancelled_at = now
-    await ctx.stock.release(order.id)
+    await ctx.stock.release(f"release:order:{order.id}", order.id)
     touch(order, ctx.principal.key_id)
     await order_events.append(
         ctx.session,

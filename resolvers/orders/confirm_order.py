@@ -7,13 +7,14 @@ from db import models
 from db.queries import order_events
 from graphql_schema.orders.inputs import ConfirmOrderInput
 from graphql_schema.orders.payloads import OrderPayload
-from resolvers.orders.locking import locked_order, order_payload, stock_lines_of, touch, utc_now
+from resolvers.orders.locking import locked_order, order_payload, touch, utc_now
+from resolvers.orders.stock import reserve_for
 from resolvers.outcome import in_transaction
 
 
 async def confirm_order(info: Info, input: ConfirmOrderInput) -> OrderPayload:
     ctx = info.context
-    row, errors = await in_transaction(ctx.session, lambda: confirm(ctx, input))
+    row, errors = await in_transaction(ctx.session, lambda: confirm(ctx, input), ctx.stock)
     return order_payload(ctx, row, errors)
 
 
@@ -24,7 +25,7 @@ async def confirm(ctx: AppContext, input: ConfirmOrderInput) -> models.Order:
     if input.estimated_delivery_on is not None:
         order.estimated_delivery_on = input.estimated_delivery_on
     if before is OrderStatus.PENDING:
-        await ctx.stock.reserve(order.id, await stock_lines_of(ctx, order))
+        await reserve_for(ctx, order)
         order.status = OrderStatus.CONFIRMED
         order.confirmed_at = utc_now()
     touch(order, ctx.principal.key_id)

@@ -12,12 +12,13 @@ from resolvers.global_ids import input_id
 from resolvers.orders.locking import order_payload, utc_now
 from resolvers.orders.parties import check_parties
 from resolvers.orders.pricing import order_amounts, price_lines
+from resolvers.orders.stock import ensure_available
 from resolvers.outcome import in_transaction
 
 
 async def create_order(info: Info, input: CreateOrderInput) -> OrderPayload:
     ctx = info.context
-    row, errors = await in_transaction(ctx.session, lambda: create(ctx, input))
+    row, errors = await in_transaction(ctx.session, lambda: create(ctx, input), ctx.stock)
     return order_payload(ctx, row, errors)
 
 
@@ -44,7 +45,7 @@ async def create(ctx: AppContext, input: CreateOrderInput) -> models.Order:
         errors.extend(new_order.sent_amount_errors(sent, priced.totals))
     if errors or priced is None:
         raise DomainErrors(errors)
-    await ctx.stock.check_available(priced.stock_lines)
+    await ensure_available(ctx, priced.stock_lines)
     ordered_at = input.ordered_at or utc_now()
     order = models.Order(
         company_id=company.id,

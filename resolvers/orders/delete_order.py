@@ -14,7 +14,7 @@ from resolvers.outcome import in_transaction
 
 async def delete_order(info: Info, input: DeleteOrderInput) -> DeleteOrderPayload:
     ctx = info.context
-    deleted, errors = await in_transaction(ctx.session, lambda: delete(ctx, input))
+    deleted, errors = await in_transaction(ctx.session, lambda: delete(ctx, input), ctx.stock)
     if deleted is None:
         return DeleteOrderPayload(errors=errors)
     return DeleteOrderPayload(deleted_id=relay.GlobalID("Order", str(deleted)))

@@ -4,6 +4,7 @@ from app.context import AppContext, Info
 from app.domain import deliveries
 from app.domain.errors import Invalid
 from app.domain.lifecycle import Action, ensure_allowed, status_after_delivery
+from app.domain.stock import requested_per_product
 from app.domain.vocabulary import OrderEventKind, OrderStatus
 from db import models
 from db.queries import order_events, order_writes
@@ -11,12 +12,13 @@ from graphql_schema.orders.inputs import DeliverOrderInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, touch, utc_now
 from resolvers.orders.movements import OrderLines
+from resolvers.orders.stock import refusing_shortages
 from resolvers.outcome import in_transaction
 
 
 async def deliver_order(info: Info, input: DeliverOrderInput) -> OrderPayload:
     ctx = info.context
-    row, errors = await in_transaction(ctx.session, lambda: deliver(ctx, input))
+    row, errors = await in_transaction(ctx.session, lambda: deliver(ctx, input), ctx.stock)
     return order_payload(ctx, row, errors)
 
 
@@ -43,7 +45,13 @@ async def deliver(ctx: AppContext, input: DeliverOrderInput) -> models.Order:
         recorded_at=now,
         items=lines.items(plan),
     )
-    await ctx.stock.consume(order.id, lines.by_product(plan))
+    moved = lines.stock_lines(plan)
+    consumed = requested_per_product(moved)
+    await refusing_shortages(
+        lambda: ctx.stock.consume(f"consume:delivery:{delivery.id}", order.id, consumed),
+        moved,
+        path=("items",),
+    )
     order.delivered_quantity += sum(quantity for _, quantity in plan)
     order.status = status_after_delivery(deliveries.pending_units(updated))
     if order.status is OrderStatus.DELIVERED:

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from app.context import AppContext
 from app.domain.errors import NotFound, VersionConflict
-from app.stock_port import StockLine
 from db import models
 from db.queries import order_writes
 from graphql_schema.errors import UserError
@@ -50,10 +49,3 @@ def order_payload(
         return OrderPayload(errors=errors)
     ctx.loaders.after_write(models.Order, row)
     return OrderPayload(order=from_row(Order, row))
-
-
-async def stock_lines_of(ctx: AppContext, order: models.Order) -> list[StockLine]:
-    """What the order's lines ask of the stock, for reserving it."""
-    lines = await order_writes.lines_of(ctx.session, order.id)
-    codes = await order_writes.product_codes(ctx.session, {line.product_id for line in lines})
-    return [StockLine(line.product_id, codes[line.product_id], line.quantity) for line in lines]

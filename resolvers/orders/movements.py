@@ -1,11 +1,11 @@
 """What deliveries and returns share: the lines as the domain sees them, and writing a plan."""
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from app.context import AppContext
 from app.domain.deliveries import LineMovement, LineQuantities, line_status
+from app.domain.stock import StockLine
 from db import models
 from db.queries import order_writes
 
@@ -59,9 +59,8 @@ class OrderLines:
             for line_id, quantity in movements
         ]
 
-    def by_product(self, movements: Sequence[LineMovement]) -> dict[int, int]:
-        """Quantities per product id, as the stock port counts them."""
-        totals: Counter[int] = Counter()
-        for line_id, quantity in movements:
-            totals[self._by_id[line_id].product_id] += quantity
-        return dict(totals)
+    def stock_lines(self, movements: Sequence[LineMovement]) -> list[StockLine]:
+        return [
+            StockLine(self._by_id[line_id].product_id, self._codes[line_id], quantity)
+            for line_id, quantity in movements
+        ]

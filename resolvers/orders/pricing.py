@@ -9,7 +9,7 @@ from app.context import AppContext
 from app.domain import money
 from app.domain.errors import DomainError
 from app.domain.new_order import LineRequest, line_errors, price_errors
-from app.stock_port import StockLine
+from app.domain.stock import StockLine
 from db import models
 from graphql_schema.orders.inputs import DiscountInput, OrderLineInput
 from resolvers.global_ids import optional_input_id

@@ -3,6 +3,7 @@
 from app.context import AppContext, Info
 from app.domain import deliveries
 from app.domain.lifecycle import Action, ensure_allowed
+from app.domain.stock import requested_per_product
 from app.domain.vocabulary import OrderEventKind
 from db import models
 from db.queries import order_events, order_writes
@@ -15,7 +16,7 @@ from resolvers.outcome import in_transaction
 
 async def return_order_items(info: Info, input: ReturnOrderItemsInput) -> OrderPayload:
     ctx = info.context
-    row, errors = await in_transaction(ctx.session, lambda: return_items(ctx, input))
+    row, errors = await in_transaction(ctx.session, lambda: return_items(ctx, input), ctx.stock)
     return order_payload(ctx, row, errors)
 
 
@@ -35,7 +36,8 @@ async def return_items(ctx: AppContext, input: ReturnOrderItemsInput) -> models.
         recorded_at=now,
         items=lines.items(plan),
     )
-    await ctx.stock.restock(order.id, lines.by_product(plan))
+    restocked = requested_per_product(lines.stock_lines(plan))
+    await ctx.stock.restock(f"restock:return:{returned.id}", order.id, restocked)
     order.returned_quantity += sum(quantity for _, quantity in plan)
     touch(order, ctx.principal.key_id)
     await order_events.append(

@@ -13,7 +13,7 @@ from resolvers.outcome import in_transaction
 
 async def ship_order(info: Info, input: ShipOrderInput) -> OrderPayload:
     ctx = info.context
-    row, errors = await in_transaction(ctx.session, lambda: ship(ctx, input))
+    row, errors = await in_transaction(ctx.session, lambda: ship(ctx, input), ctx.stock)
     return order_payload(ctx, row, errors)
 
 

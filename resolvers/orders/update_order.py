@@ -16,6 +16,7 @@ from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, touch
 from resolvers.orders.parties import check_parties
 from resolvers.orders.pricing import order_amounts, price_lines
+from resolvers.orders.stock import ensure_available
 from resolvers.outcome import in_transaction
 
 _PLAIN = ("description", "destination", "observations", "estimated_delivery_on")
@@ -24,7 +25,7 @@ _LINKS = ("agent_id", "season_id", "payment_method_id", "shipping_address_id", "
 
 async def update_order(info: Info, input: UpdateOrderInput) -> OrderPayload:
     ctx = info.context
-    row, errors = await in_transaction(ctx.session, lambda: update(ctx, input))
+    row, errors = await in_transaction(ctx.session, lambda: update(ctx, input), ctx.stock)
     return order_payload(ctx, row, errors)
 
 
@@ -85,7 +86,7 @@ async def _reprice(
     if priced is None:
         return
     if input.lines is not None:
-        await ctx.stock.check_available(priced.stock_lines)
+        await ensure_available(ctx, priced.stock_lines)
     await order_writes.delete_lines(ctx.session, order.id)
     await order_writes.insert_lines(ctx.session, order, priced.lines, priced.line_discounts)
     await order_writes.insert_header_discounts(ctx.session, order, priced.header_discounts)

@@ -14,7 +14,16 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_KINDS = ("CREATED", "UPDATED", "CONFIRMED", "SHIPPED", "DELIVERED", "RETURNED", "CANCELLED", "IMPORTED")
+_KINDS = (
+    "CREATED",
+    "UPDATED",
+    "CONFIRMED",
+    "SHIPPED",
+    "DELIVERED",
+    "RETURNED",
+    "CANCELLED",
+    "IMPORTED",
+)
 
 
 def _replace_check(kinds: tuple[str, ...]) -> None:

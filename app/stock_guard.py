@@ -1,0 +1,139 @@
+"""Every inventory call from the order side goes through here: a timeout and a circuit breaker.
+
+It fails closed: a lookup that cannot answer refuses the order, never accepts it unverified.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from datetime import timedelta
+from typing import TypeVar
+
+import httpx
+from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
+from aiobreaker.state import CircuitBreakerState
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.domain.errors import InventoryUnavailable
+from app.domain.stock import InsufficientStock
+from app.inventory.http_client import HttpStock
+from app.settings import Settings
+from app.stock_port import InProcessStock, StockPort
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_UNREACHABLE = (CircuitBreakerError, httpx.HTTPError, TimeoutError, OSError)
+
+
+class _LogStateChanges(CircuitBreakerListener):  # type: ignore[misc]
+    def state_change(self, breaker: CircuitBreaker, old: object, new: object) -> None:
+        log.warning("inventory circuit breaker: %s -> %s", _name(old), _name(new))
+
+
+def _name(state: object) -> str:
+    inner = getattr(state, "state", state)
+    return str(getattr(inner, "name", inner)).lower()
+
+
+class InventoryGuard:
+    """One per process: the breaker's memory of failures must outlive a request.
+
+    Timeouts and transport errors count as failures; an OUT_OF_STOCK answer does not. While
+    the breaker is open, calls are refused at once. After the reset timeout a single trial
+    call decides; calls that arrive during the trial are refused rather than piled on.
+    """
+
+    def __init__(self, *, fail_max: int, reset_timeout_s: float, call_timeout_s: float) -> None:
+        self.breaker = CircuitBreaker(
+            fail_max=fail_max,
+            timeout_duration=timedelta(seconds=reset_timeout_s),
+            exclude=[InsufficientStock],
+            listeners=[_LogStateChanges()],
+            name="inventory",
+        )
+        self.call_timeout_s = call_timeout_s
+        self._trial_running = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "InventoryGuard":
+        return cls(
+            fail_max=settings.inventory_fail_max,
+            reset_timeout_s=settings.inventory_reset_timeout_s,
+            call_timeout_s=settings.inventory_call_timeout_s,
+        )
+
+    @property
+    def state(self) -> str:
+        return _name(self.breaker.current_state)
+
+    async def call(self, operation: Callable[[], Awaitable[T]]) -> T:
+        if self._trial_running:
+            raise InventoryUnavailable("inventory is being retried; try again shortly")
+        trial = self.breaker.current_state is not CircuitBreakerState.CLOSED
+        self._trial_running = trial
+        try:
+            result: T = await self.breaker.call_async(self._time_boxed, operation)
+        except _UNREACHABLE as error:
+            raise InventoryUnavailable("inventory did not answer; nothing was changed") from error
+        finally:
+            if trial:
+                self._trial_running = False
+        return result
+
+    async def _time_boxed(self, operation: Callable[[], Awaitable[T]]) -> T:
+        async with asyncio.timeout(self.call_timeout_s):
+            return await operation()
+
+
+class GuardedStock:
+    """A request's stock port: every call guarded, remote reservations remembered.
+
+    A reservation is taken back when the order change it belongs to does not commit.
+    """
+
+    def __init__(self, inner: StockPort, guard: InventoryGuard) -> None:
+        self._inner = inner
+        self._guard = guard
+        self._uncommitted: list[tuple[str, int]] = []
+
+    async def available(self, product_ids: Collection[int]) -> dict[int, int]:
+        return await self._guard.call(lambda: self._inner.available(product_ids))
+
+    async def reserve(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        await self._guard.call(lambda: self._inner.reserve(key, order_id, quantities))
+        self._uncommitted.append((key, order_id))
+
+    async def release(self, key: str, order_id: int) -> None:
+        await self._guard.call(lambda: self._inner.release(key, order_id))
+
+    async def consume(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        await self._guard.call(lambda: self._inner.consume(key, order_id, quantities))
+
+    async def restock(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        await self._guard.call(lambda: self._inner.restock(key, order_id, quantities))
+
+    async def undo_reserve(self, key: str, order_id: int) -> None:
+        await self._guard.call(lambda: self._inner.undo_reserve(key, order_id))
+
+    async def set_on_hand(self, product_id: int, on_hand: int) -> None:
+        await self._guard.call(lambda: self._inner.set_on_hand(product_id, on_hand))
+
+    async def settle(self, *, committed: bool) -> None:
+        """After the order's transaction: forget the reservations, or compensate them."""
+        pending, self._uncommitted = self._uncommitted, []
+        if committed:
+            return
+        for key, order_id in pending:
+            try:
+                await self.undo_reserve(key, order_id)
+            except InventoryUnavailable:
+                log.error("could not undo reservation %s; `inventory reconcile` will", key)
+
+
+def stock_for(
+    session: AsyncSession, guard: InventoryGuard, http: httpx.AsyncClient | None
+) -> GuardedStock:
+    """In process on the request's session by default; over HTTP when INVENTORY_URL is set."""
+    inner: StockPort = HttpStock(http) if http is not None else InProcessStock(session)
+    return GuardedStock(inner, guard)

@@ -1,0 +1,1 @@
+"""Stock counts entered through the API."""
