@@ -87,9 +87,10 @@ class InventoryGuard:
 
 
 class GuardedStock:
-    """A request's stock port: every call guarded, remote reservations remembered.
+    """A request's stock port: every call guarded, every movement remembered until settled.
 
-    A reservation is taken back when the order change it belongs to does not commit.
+    Movements are reversed when the order change they belong to does not commit. In process
+    that is a no-op (the shared transaction already rolled them back); over HTTP it compensates.
     """
 
     def __init__(self, inner: StockPort, guard: InventoryGuard) -> None:
@@ -106,29 +107,32 @@ class GuardedStock:
 
     async def release(self, key: str, order_id: int) -> None:
         await self._guard.call(lambda: self._inner.release(key, order_id))
+        self._uncommitted.append((key, order_id))
 
     async def consume(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         await self._guard.call(lambda: self._inner.consume(key, order_id, quantities))
+        self._uncommitted.append((key, order_id))
 
     async def restock(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         await self._guard.call(lambda: self._inner.restock(key, order_id, quantities))
+        self._uncommitted.append((key, order_id))
 
-    async def undo_reserve(self, key: str, order_id: int) -> None:
-        await self._guard.call(lambda: self._inner.undo_reserve(key, order_id))
+    async def undo(self, key: str, order_id: int) -> None:
+        await self._guard.call(lambda: self._inner.undo(key, order_id))
 
     async def set_on_hand(self, product_id: int, on_hand: int) -> None:
         await self._guard.call(lambda: self._inner.set_on_hand(product_id, on_hand))
 
     async def settle(self, *, committed: bool) -> None:
-        """After the order's transaction: forget the reservations, or compensate them."""
+        """After the order's transaction: forget the movements, or reverse them, newest first."""
         pending, self._uncommitted = self._uncommitted, []
         if committed:
             return
-        for key, order_id in pending:
+        for key, order_id in reversed(pending):
             try:
-                await self.undo_reserve(key, order_id)
+                await self.undo(key, order_id)
             except InventoryUnavailable:
-                log.error("could not undo reservation %s; `inventory reconcile` will", key)
+                log.error("could not undo stock movement %s; run `inventory reconcile`", key)
 
 
 def stock_for(

@@ -27,8 +27,8 @@ class StockPort(Protocol):
     async def restock(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         """Returned units come back on hand."""
 
-    async def undo_reserve(self, key: str, order_id: int) -> None:
-        """Compensation: take back a reservation whose order change did not commit."""
+    async def undo(self, key: str, order_id: int) -> None:
+        """Compensation: reverse the movement `key` when its order change did not commit."""
 
     async def set_on_hand(self, product_id: int, on_hand: int) -> None:
         """A stock count for one product."""
@@ -58,8 +58,8 @@ class InProcessStock:
     async def restock(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         await self._ledger.restock(key, order_id, quantities)
 
-    async def undo_reserve(self, key: str, order_id: int) -> None:
-        return None  # the rollback of the shared transaction already undid it
+    async def undo(self, key: str, order_id: int) -> None:
+        return None  # the rollback of the shared transaction already reversed it
 
     async def set_on_hand(self, product_id: int, on_hand: int) -> None:
         await self._ledger.set_on_hand(product_id, on_hand)

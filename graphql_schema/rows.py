@@ -33,9 +33,14 @@ class RowNode(relay.Node):
     model: ClassVar[type[Base]]
 
     @classmethod
+    def is_one(cls, row: Any) -> bool:
+        """Whether a row of `model` is a node of this type (clients and agents share a table)."""
+        return True
+
+    @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> Sequence[Any]:
         ids = [int(node_id) if node_id.isdigit() else 0 for node_id in node_ids]
         rows = await info.context.loaders.by_id(cls.model).load_many(ids)
-        return [from_row(cls, row) if row is not None else None for row in rows]
+        return [from_row(cls, row) if row is not None and cls.is_one(row) else None for row in rows]

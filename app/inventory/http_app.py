@@ -86,9 +86,9 @@ async def _restock(ledger: Ledger, body: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-async def _undo_reserve(ledger: Ledger, body: dict[str, Any]) -> dict[str, Any]:
+async def _undo(ledger: Ledger, body: dict[str, Any]) -> dict[str, Any]:
     move = Movement.model_validate(body)
-    await ledger.undo_reserve(move.key, move.order_id)
+    await ledger.undo(move.key, move.order_id)
     return {}
 
 
@@ -119,7 +119,7 @@ def create_inventory_app(database_url: str, *, engine: AsyncEngine | None = None
             Route("/v1/release", _endpoint(_release), methods=post),
             Route("/v1/consume", _endpoint(_consume), methods=post),
             Route("/v1/restock", _endpoint(_restock), methods=post),
-            Route("/v1/undo-reserve", _endpoint(_undo_reserve), methods=post),
+            Route("/v1/undo", _endpoint(_undo), methods=post),
             Route("/v1/stock/{product_id:int}", _endpoint(_set_on_hand), methods=["PUT"]),
             Route("/healthz", healthz),
         ],

@@ -34,8 +34,8 @@ class HttpStock:
     async def restock(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         await self._post("/v1/restock", _movement(key, order_id, quantities))
 
-    async def undo_reserve(self, key: str, order_id: int) -> None:
-        await self._post("/v1/undo-reserve", _movement(key, order_id, {}))
+    async def undo(self, key: str, order_id: int) -> None:
+        await self._post("/v1/undo", _movement(key, order_id, {}))
 
     async def set_on_hand(self, product_id: int, on_hand: int) -> None:
         response = await self._client.put(f"/v1/stock/{product_id}", json={"onHand": on_hand})

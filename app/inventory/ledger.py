@@ -1,4 +1,9 @@
-"""The inventory's operations on one session. Each is idempotent by key; none commits."""
+"""The inventory's operations on one session. Each is idempotent by key; none commits.
+
+Every operation is computed under row locks as an effect (per product: change of on-hand and of
+reserved), recorded under its key, then applied. A retried key is a no-op, and `undo` applies the
+recorded effect in reverse, which is how a remote caller compensates a change that did not commit.
+"""
 
 from collections.abc import Collection, Mapping
 
@@ -7,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.domain.stock import InsufficientStock, Shortage, shortages
 from db.queries import stock
 
+Effect = dict[int, tuple[int, int]]  # product id -> (on-hand change, reserved change)
+
 
 class Ledger:
-    """Stock never goes negative: the shortage check runs under row locks, the CHECKs back it."""
+    """Stock never goes negative: shortages are checked under row locks, and CHECKs back it."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -20,78 +27,57 @@ class Ledger:
 
     async def reserve(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         """Hold every quantity for the order, or none of them (InsufficientStock)."""
-        if not await self._claim(key, order_id, "reserve", quantities):
-            return
         items = await stock.lock_items(self.session, quantities.keys())
         free = {product_id: item.on_hand - item.reserved for product_id, item in items.items()}
         short = shortages(quantities, free)
         if short:
             raise InsufficientStock(short)
-        for product_id, quantity in quantities.items():
-            items[product_id].reserved += quantity
-        await stock.add_held(self.session, order_id, quantities)
-        await self.session.flush()
+        await self._record(key, order_id, "reserve", {p: (0, q) for p, q in quantities.items()})
 
     async def release(self, key: str, order_id: int) -> dict[int, int]:
         """Give back everything the order still holds; returns what was released."""
-        if not await self._claim(key, order_id, "release", {}):
-            return {}
-        held = await stock.held_by(self.session, order_id)
-        items = await stock.lock_items(self.session, held.keys()) if held else {}
-        released = {product_id: row.quantity for product_id, row in held.items() if row.quantity}
-        for product_id, quantity in released.items():
-            items[product_id].reserved -= quantity
-            held[product_id].quantity = 0
-        await self.session.flush()
-        return released
+        held = await stock.held_quantities(self.session, order_id)
+        await stock.lock_items(self.session, held.keys())
+        held = await stock.held_quantities(self.session, order_id, lock=True)
+        effect = {product_id: (0, -quantity) for product_id, quantity in held.items() if quantity}
+        applied = await self._record(key, order_id, "release", effect)
+        return {product_id: -change for product_id, (_, change) in applied.items()}
 
     async def consume(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         """Delivered units leave the stock; what the order held is used first."""
-        if not await self._claim(key, order_id, "consume", quantities):
-            return
-        held = await stock.held_by(self.session, order_id)
         items = await stock.lock_items(self.session, quantities.keys())
+        held = await stock.held_quantities(self.session, order_id, lock=True)
+        effect: Effect = {}
         short = []
         for product_id, quantity in sorted(quantities.items()):
-            item = items[product_id]
-            from_hold = min(quantity, held[product_id].quantity) if product_id in held else 0
-            unheld_free = item.on_hand - item.reserved
-            if quantity - from_hold > unheld_free:
-                short.append(Shortage(product_id, quantity, unheld_free + from_hold))
-                continue
-            item.on_hand -= quantity
-            item.reserved -= from_hold
-            if from_hold:
-                held[product_id].quantity -= from_hold
+            from_hold = min(quantity, held.get(product_id, 0))
+            free = items[product_id].on_hand - items[product_id].reserved
+            if quantity - from_hold > free:
+                short.append(Shortage(product_id, quantity, free + from_hold))
+            effect[product_id] = (-quantity, -from_hold)
         if short:
             raise InsufficientStock(short)
-        await self.session.flush()
+        await self._record(key, order_id, "consume", effect)
 
     async def restock(self, key: str, order_id: int | None, quantities: Mapping[int, int]) -> None:
         """Returned (or received) units come back on hand."""
-        if not await self._claim(key, order_id, "restock", quantities):
-            return
-        items = await stock.lock_items(self.session, quantities.keys())
-        for product_id, quantity in quantities.items():
-            items[product_id].on_hand += quantity
-        await self.session.flush()
+        await stock.lock_items(self.session, quantities.keys())
+        await self._record(key, order_id, "restock", {p: (q, 0) for p, q in quantities.items()})
 
-    async def undo_reserve(self, key: str, order_id: int) -> None:
-        """Take back the reservation made under `key` and forget the key, so a retry can reserve.
+    async def undo(self, key: str, order_id: int) -> None:
+        """Reverse the movement recorded under `key` and forget the key, so a retry applies anew.
 
-        Compensation for a remote caller whose own transaction failed after reserving.
+        Compensation for a remote caller whose own transaction failed after the movement.
         """
-        quantities = await stock.forget_movement(self.session, key)
-        if not quantities:
+        effect = await stock.recorded_effect(self.session, key)
+        if not effect:
             return
-        held = await stock.held_by(self.session, order_id)
-        items = await stock.lock_items(self.session, quantities.keys())
-        for product_id, quantity in quantities.items():
-            taken = min(quantity, held[product_id].quantity) if product_id in held else 0
-            items[product_id].reserved -= taken
-            if taken:
-                held[product_id].quantity -= taken
-        await self.session.flush()
+        await stock.lock_items(self.session, effect.keys())
+        reverse = {
+            product_id: (-on_hand, -reserved) for product_id, (on_hand, reserved) in effect.items()
+        }
+        await stock.apply_effect(self.session, order_id, reverse)
+        await stock.forget_movement(self.session, key)
 
     async def set_on_hand(self, product_id: int, on_hand: int) -> None:
         """A stock count: refused below what is reserved, since that is promised to orders."""
@@ -101,13 +87,11 @@ class Ledger:
         item.on_hand = on_hand
         await self.session.flush()
 
-    async def _claim(
-        self, key: str, order_id: int | None, kind: str, quantities: Mapping[int, int]
-    ) -> bool:
-        return await stock.claim_movement(
-            self.session,
-            key,
-            order_id=order_id,
-            kind=kind,
-            quantities={str(product_id): q for product_id, q in quantities.items()},
-        )
+    async def _record(self, key: str, order_id: int | None, kind: str, effect: Effect) -> Effect:
+        """Claim the key and apply the effect; a key seen before applies nothing."""
+        if not await stock.claim_movement(
+            self.session, key, order_id=order_id, kind=kind, effect=effect
+        ):
+            return {}
+        await stock.apply_effect(self.session, order_id, effect)
+        return effect

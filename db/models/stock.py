@@ -54,5 +54,6 @@ class StockMovement(Base):
     key: Mapped[str] = mapped_column(String(120), unique=True)
     order_id: Mapped[int | None]
     kind: Mapped[str] = mapped_column(String(16))
-    quantities: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    # what it did, per product id: [on-hand change, reserved change]; `undo` applies the reverse
+    effect: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     applied_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -1,7 +1,6 @@
 """SQL of the inventory: row locks in product order, conditional writes, claimed movement keys."""
 
 from collections.abc import Collection, Mapping
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -20,6 +19,8 @@ async def available(session: AsyncSession, product_ids: Collection[int]) -> dict
 
 async def lock_items(session: AsyncSession, product_ids: Collection[int]) -> dict[int, StockItem]:
     """Row-lock the items in product order, so two multi-product writers never deadlock."""
+    if not product_ids:
+        return {}
     await session.execute(
         insert(StockItem)
         .values([{"product_id": product_id} for product_id in sorted(product_ids)])
@@ -36,51 +37,84 @@ async def lock_items(session: AsyncSession, product_ids: Collection[int]) -> dic
 
 
 async def claim_movement(
-    session: AsyncSession, key: str, *, order_id: int | None, kind: str, quantities: dict[str, Any]
+    session: AsyncSession,
+    key: str,
+    *,
+    order_id: int | None,
+    kind: str,
+    effect: Mapping[int, tuple[int, int]],
 ) -> bool:
-    """Record that the operation `key` is applied; False when it already was (a retry)."""
+    """Record the movement `key` with its effect; False when the key was recorded before."""
+    recorded = {str(product_id): list(change) for product_id, change in effect.items()}
     statement = (
         insert(StockMovement)
-        .values(key=key, order_id=order_id, kind=kind, quantities=quantities)
+        .values(key=key, order_id=order_id, kind=kind, effect=recorded)
         .on_conflict_do_nothing(index_elements=[StockMovement.key])
         .returning(StockMovement.id)
     )
     return (await session.scalar(statement)) is not None
 
 
-async def forget_movement(session: AsyncSession, key: str) -> dict[int, int]:
-    """Delete a reservation's claim and return its quantities ({} when there was none)."""
-    statement = (
-        sa.delete(StockMovement)
-        .where(StockMovement.key == key, StockMovement.kind == "reserve")
-        .returning(StockMovement.quantities)
+async def recorded_effect(session: AsyncSession, key: str) -> dict[int, tuple[int, int]]:
+    effect = await session.scalar(sa.select(StockMovement.effect).where(StockMovement.key == key))
+    return {
+        int(product_id): (change[0], change[1]) for product_id, change in (effect or {}).items()
+    }
+
+
+async def forget_movement(session: AsyncSession, key: str) -> None:
+    await session.execute(sa.delete(StockMovement).where(StockMovement.key == key))
+
+
+async def held_quantities(
+    session: AsyncSession, order_id: int, *, lock: bool = False
+) -> dict[int, int]:
+    """Units the order holds per product; lock only after the items are locked (lock order)."""
+    statement = sa.select(StockReservation.product_id, StockReservation.quantity).where(
+        StockReservation.order_id == order_id
     )
-    quantities = await session.scalar(statement)
-    return {int(product_id): q for product_id, q in (quantities or {}).items()}
+    if lock:
+        statement = statement.with_for_update()
+    return dict((await session.execute(statement)).all())  # type: ignore[arg-type]
 
 
-async def held_by(session: AsyncSession, order_id: int) -> dict[int, StockReservation]:
-    """What the order holds, row-locked."""
-    statement = (
-        sa.select(StockReservation)
-        .where(StockReservation.order_id == order_id)
-        .order_by(StockReservation.product_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return {row.product_id: row for row in (await session.scalars(statement)).all()}
+async def apply_effect(
+    session: AsyncSession, order_id: int | None, effect: Mapping[int, tuple[int, int]]
+) -> None:
+    """Move on-hand and reserved per product, and the order's holds with the reserved part.
 
-
-async def add_held(session: AsyncSession, order_id: int, quantities: Mapping[int, int]) -> None:
-    statement = insert(StockReservation).values(
-        [{"order_id": order_id, "product_id": p, "quantity": q} for p, q in quantities.items()]
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[StockReservation.order_id, StockReservation.product_id],
-            set_={"quantity": StockReservation.quantity + statement.excluded.quantity},
+    Callers hold the item locks. The CHECKs refuse any result below zero.
+    """
+    for product_id, (on_hand, reserved) in sorted(effect.items()):
+        await session.execute(
+            sa.update(StockItem)
+            .where(StockItem.product_id == product_id)
+            .values(on_hand=StockItem.on_hand + on_hand, reserved=StockItem.reserved + reserved)
         )
-    )
+    if order_id is None:
+        return
+    for product_id, (_, reserved) in sorted(effect.items()):
+        if reserved < 0:  # only ever taken from an existing hold
+            await session.execute(
+                sa.update(StockReservation)
+                .where(
+                    StockReservation.order_id == order_id,
+                    StockReservation.product_id == product_id,
+                )
+                .values(quantity=StockReservation.quantity + reserved)
+            )
+    added = {p: reserved for p, (_, reserved) in effect.items() if reserved > 0}
+    if added:
+        # an upsert's CHECK sees the proposed row, so only positive quantities go this way
+        statement = insert(StockReservation).values(
+            [{"order_id": order_id, "product_id": p, "quantity": q} for p, q in added.items()]
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[StockReservation.order_id, StockReservation.product_id],
+                set_={"quantity": StockReservation.quantity + statement.excluded.quantity},
+            )
+        )
 
 
 async def holds_without_open_order(session: AsyncSession) -> list[int]:

@@ -1,8 +1,11 @@
 """Agent: a business partner with the REPRESENTATIVE role, the sales rep on orders."""
 
+from typing import Any
+
 import strawberry
 from strawberry import relay
 
+from app.domain.vocabulary import PartnerRole
 from db import models
 from graphql_schema.clients.types import Partner
 from graphql_schema.rows import RowNode
@@ -13,3 +16,7 @@ class Agent(RowNode, Partner):
     model = models.Partner
 
     id: relay.NodeID[int]
+
+    @classmethod
+    def is_one(cls, row: Any) -> bool:
+        return PartnerRole.REPRESENTATIVE.value in row.roles

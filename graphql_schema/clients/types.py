@@ -1,12 +1,13 @@
 """Client (a business partner with the CLIENT role) and its addresses."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 
 from app.context import Info
+from app.domain.vocabulary import PartnerRole
 from db import graph, models
 from graphql_schema.companies.types import Company
 from graphql_schema.connection import Connection, connection_from_page, page_request
@@ -64,6 +65,10 @@ class Client(RowNode, Partner):
     id: relay.NodeID[int]
     store_code: str | None
     route_code: str | None
+
+    @classmethod
+    def is_one(cls, row: Any) -> bool:
+        return PartnerRole.CLIENT.value in row.roles
 
     @strawberry.field(description="The client's addresses, shipping and billing.")
     async def addresses(self, info: Info) -> list[Address]:

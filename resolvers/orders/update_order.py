@@ -11,6 +11,7 @@ from app.domain.lifecycle import Action, ensure_allowed
 from app.domain.vocabulary import OrderEventKind
 from db import models
 from db.queries import order_events, order_writes
+from graphql_schema.errors import input_path
 from graphql_schema.orders.inputs import DiscountInput, OrderLineInput, UpdateOrderInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, touch
@@ -57,7 +58,7 @@ async def update(ctx: AppContext, input: UpdateOrderInput) -> models.Order:
         OrderEventKind.UPDATED,
         before=order.status,
         actor=ctx.principal.key_id,
-        details={"changed": changed},
+        details={"changed": [input_path((name,)) for name in changed]},
     )
     await ctx.session.refresh(order)
     return order
