@@ -24,8 +24,9 @@ class Factory:
         self.session = session
 
     async def _add(self, row: Any) -> Any:
+        """Committed (a savepoint in tests): a mutation that rolls back keeps the test's setup."""
         self.session.add(row)
-        await self.session.flush()
+        await self.session.commit()
         return row
 
     async def company(self, **fields: Any) -> models.Company:
@@ -135,7 +136,7 @@ class Factory:
             self.session.add(
                 models.Discount(order_id=order.id, sequence=sequence + 1, rate=rate, amount=step)
             )
-        await self.session.flush()
+        await self.session.commit()
         return order
 
     async def event(self, order: models.Order, **fields: Any) -> models.OrderEvent:

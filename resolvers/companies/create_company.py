@@ -21,7 +21,7 @@ async def create_company(info: Info, input: CreateCompanyInput) -> CompanyPayloa
             *tax_rate_errors(input.tax_rate),
             *currency_errors(input.currency),
         ]
-        if not errors and await code_taken(ctx.session, models.Company, input.code):
+        if await code_taken(ctx.session, models.Company, input.code):
             errors.append(NotUnique(f"a company with code {input.code} exists", path=("code",)))
         if errors:
             raise DomainErrors(errors)

@@ -1,0 +1,1 @@
+"""Agent writes: partners with the REPRESENTATIVE role."""

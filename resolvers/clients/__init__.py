@@ -1,0 +1,1 @@
+"""Client writes: partners with the CLIENT role and their addresses."""
