@@ -4,28 +4,109 @@ import argparse
 import asyncio
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.settings import Settings, get_settings
+
+T = TypeVar("T")
 
 
 def serve(settings: Settings, _: argparse.Namespace) -> None:
     import uvicorn
 
+    from app.api_keys import first_admin_key
+    from app.lifespan import database
     from app.main import create_app
     from app.observability import configure_logging
+    from db.migrate import upgrade
 
     configure_logging(settings.log_level)
-    embedded = f"embedded PostgreSQL in {settings.embedded_pg_dir}"
-    where = "DATABASE_URL" if settings.database_url else embedded
-    print(f"orders-api: GraphiQL at http://{settings.host}:{settings.port}/graphql ({where})")
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        log_config=None,
-    )
+    with database(settings) as database_url:
+        upgrade(database_url)
+        where = "DATABASE_URL" if settings.database_url else f"embedded, {settings.embedded_pg_dir}"
+        print(f"orders-api: GraphiQL at http://{settings.host}:{settings.port}/graphql ({where})")
+        if not settings.database_url:  # a fresh local setup gets a key to start with
+            issued = _with_session(database_url, first_admin_key)
+            if issued is not None:
+                print(f"orders-api: your admin API key (shown once): {issued.plain}")
+                print('  in GraphiQL\'s Headers tab: {"Authorization": "Bearer <that key>"}')
+        uvicorn.run(
+            create_app(settings.model_copy(update={"database_url": database_url})),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+            log_config=None,
+        )
+
+
+def _with_session(database_url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run one async database job from the command line."""
+    from db.engine import make_engine, make_sessionmaker
+
+    async def run() -> T:
+        engine = make_engine(database_url, pool_size=1)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def keys_create(settings: Settings, args: argparse.Namespace) -> None:
+    from app.api_keys import KeyRequestError, issue_key
+    from app.lifespan import database
+
+    scopes = [scope.strip() for scope in args.scopes.split(",") if scope.strip()]
+    companies = None if args.all_companies else args.company
+    if not companies and not args.all_companies:
+        raise SystemExit("orders-api: give --company CODE (repeatable) or --all-companies")
+    with database(settings) as database_url:
+        try:
+            issued = _with_session(
+                database_url,
+                lambda session: issue_key(
+                    session, name=args.name, company_codes=companies, scopes=scopes
+                ),
+            )
+        except KeyRequestError as error:
+            raise SystemExit(f"orders-api: {error}") from None
+    print(f"key {issued.id} (shown once, keep it safe):")
+    print(issued.plain)
+
+
+def keys_list(settings: Settings, _: argparse.Namespace) -> None:
+    from app.lifespan import database
+    from db.queries.api_keys import list_keys
+
+    with database(settings) as database_url:
+        keys = _with_session(database_url, list_keys)
+    for key in keys:
+        state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        companies = "all" if key.company_ids is None else ",".join(map(str, key.company_ids))
+        print(
+            f"{key.id}\toak_{key.prefix}_…\t{key.name}\t{','.join(key.scopes)}\t"
+            f"companies={companies}\t{state}"
+        )
+
+
+def keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
+    from app.lifespan import database
+    from db.engine import unit_of_work
+    from db.queries.api_keys import revoke
+
+    async def work(session: AsyncSession) -> bool:
+        async with unit_of_work(session):
+            return await revoke(session, args.id)
+
+    with database(settings) as database_url:
+        revoked = _with_session(database_url, work)
+    print(f"key {args.id} revoked" if revoked else f"no active key {args.id}")
 
 
 def migrate(settings: Settings, _: argparse.Namespace) -> None:
@@ -73,18 +154,9 @@ def inventory_serve(settings: Settings, _: argparse.Namespace) -> None:
 def inventory_reconcile(settings: Settings, _: argparse.Namespace) -> None:
     from app.inventory.reconcile import release_orphans
     from app.lifespan import database
-    from db.engine import make_engine, make_sessionmaker
-
-    async def run(database_url: str) -> dict[int, dict[int, int]]:
-        engine = make_engine(database_url, pool_size=1)
-        try:
-            async with make_sessionmaker(engine)() as session:
-                return await release_orphans(session)
-        finally:
-            await engine.dispose()
 
     with database(settings) as database_url:
-        released = asyncio.run(run(database_url))
+        released = _with_session(database_url, release_orphans)
     for order_id, quantities in released.items():
         print(f"order {order_id}: released {quantities}")
     print(f"orders-api: {len(released)} orphaned reservation(s) released")
@@ -108,6 +180,16 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply database migrations")
     seed = commands.add_parser("seed-demo", help="fill an empty database with demo data")
     seed.add_argument("--orders", type=int, default=10_000, help="how many orders (10000)")
+    keys = commands.add_parser("keys", help="API keys: create, list, revoke")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="make a key; it is printed once")
+    create.add_argument("--company", action="append", default=[], help="company code (repeat)")
+    create.add_argument("--all-companies", action="store_true", help="every company, also future")
+    create.add_argument("--scopes", default="order.read", help="comma-separated scopes")
+    create.add_argument("--name", default="api key", help="a label for listings")
+    key_commands.add_parser("list", help="list keys (never the secret)")
+    revoke_parser = key_commands.add_parser("revoke", help="revoke a key by id")
+    revoke_parser.add_argument("id", type=int)
     inventory = commands.add_parser("inventory", help="the inventory service")
     inventory_commands = inventory.add_subparsers(dest="inventory_command", required=True)
     inventory_commands.add_parser("serve", help="serve the inventory over HTTP (INVENTORY_PORT)")
@@ -121,8 +203,15 @@ def main(argv: list[str] | None = None) -> None:
         "seed-demo": seed_demo,
         "export-schema": export_schema,
     }
-    if args.command == "inventory":
-        handlers = {"serve": inventory_serve, "reconcile": inventory_reconcile}
-        handlers[args.inventory_command](get_settings(), args)
+    nested = {
+        "inventory": (
+            "inventory_command",
+            {"serve": inventory_serve, "reconcile": inventory_reconcile},
+        ),
+        "keys": ("keys_command", {"create": keys_create, "list": keys_list, "revoke": keys_revoke}),
+    }
+    if args.command in nested:
+        attribute, subcommands = nested[args.command]
+        subcommands[getattr(args, attribute)](get_settings(), args)
         return
     handlers[args.command](get_settings(), args)

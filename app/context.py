@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from app.auth import Principal
+from app.domain.rate_limit import RateLimiter
 from app.settings import Settings
 from app.stock_guard import GuardedStock, InventoryGuard, stock_for
 from resolvers.dataloaders import Loaders
@@ -24,6 +25,7 @@ class AppContext:
     settings: Settings
     request_id: str
     stock: GuardedStock
+    rate_limiter: RateLimiter | None
     stock_levels: DataLoader[int, int] = field(
         metadata={"doc": "units available per product id, batched per request"}
     )
@@ -40,6 +42,7 @@ def build_context(
     *,
     guard: InventoryGuard | None = None,
     inventory_http: httpx.AsyncClient | None = None,
+    rate_limiter: RateLimiter | None = None,
 ) -> AppContext:
     """Assembles; the process-wide guard and HTTP client come from the app's state."""
     stock = stock_for(session, guard or InventoryGuard.from_settings(settings), inventory_http)
@@ -55,5 +58,6 @@ def build_context(
         settings=settings,
         request_id=request_id,
         stock=stock,
+        rate_limiter=rate_limiter,
         stock_levels=DataLoader(load_fn=load_levels),
     )

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager, contextmanager
 import httpx
 from starlette.applications import Starlette
 
+from app.domain.rate_limit import RateLimiter
 from app.settings import Settings
 from app.stock_guard import InventoryGuard
 from db.embedded import EmbeddedPostgres
@@ -38,6 +39,10 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             app.state.engine = engine
             app.state.sessionmaker = make_sessionmaker(engine)
             app.state.inventory_guard = InventoryGuard.from_settings(settings)
+            app.state.rate_limiter = RateLimiter(
+                capacity=settings.rate_limit_capacity,
+                restore_rate=settings.rate_limit_restore_rate,
+            )
             app.state.inventory_http = (
                 httpx.AsyncClient(base_url=settings.inventory_url)
                 if settings.inventory_url

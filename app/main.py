@@ -1,5 +1,6 @@
 """create_app(): Starlette routes (/graphql, /healthz, /readyz), middleware, lifespan."""
 
+import json
 import logging
 
 import sqlalchemy as sa
@@ -7,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -15,24 +16,27 @@ from strawberry.asgi import GraphQL
 from app.auth import Principal
 from app.context import AppContext, build_context
 from app.lifespan import lifespan
-from app.middleware import DbSessionMiddleware, RequestIdMiddleware
+from app.middleware import ApiKeyMiddleware, DbSessionMiddleware, RequestIdMiddleware
 from app.settings import Settings, get_settings
-from db import models
 from graphql_schema.schema import schema
 
 log = logging.getLogger(__name__)
 
 
+_NOBODY = Principal(key_id="anonymous", company_ids=frozenset(), scopes=frozenset())
+
+
 class GraphQLApp(GraphQL[AppContext, None]):
     def __init__(self, settings: Settings) -> None:
-        super().__init__(schema, allow_queries_via_get=True)
+        super().__init__(schema, allow_queries_via_get=True, multipart_uploads_enabled=False)
         self.settings = settings
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> AppContext:
         session: AsyncSession = request.scope["db_session"]
-        principal = await _principal(session)
+        # ApiKeyMiddleware set it, or answered 401; only the GraphiQL page gets here without one
+        principal: Principal = getattr(request.state, "principal", _NOBODY)
         state = request.app.state
         return build_context(
             session,
@@ -41,13 +45,17 @@ class GraphQLApp(GraphQL[AppContext, None]):
             request.state.request_id,
             guard=state.inventory_guard,
             inventory_http=state.inventory_http,
+            rate_limiter=state.rate_limiter,
         )
 
-
-async def _principal(session: AsyncSession) -> Principal:
-    """Until API keys land, every caller sees every company (one cheap SELECT)."""
-    company_ids = await session.scalars(sa.select(models.Company.id))
-    return Principal(key_id="anonymous", company_ids=frozenset(company_ids), scopes=frozenset())
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL, with the headers editor showing where the API key goes."""
+        hint = '{"Authorization": "Bearer <your API key>"}'
+        page = self.graphql_ide_html.replace(
+            "React.useState(parameters.headers)",
+            f"React.useState(parameters.headers || {json.dumps(hint)})",
+        )
+        return HTMLResponse(page)
 
 
 async def healthz(request: Request) -> Response:
@@ -75,6 +83,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(DbSessionMiddleware)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(DbSessionMiddleware),
+            Middleware(ApiKeyMiddleware),
+        ],
         lifespan=lifespan(settings),
     )

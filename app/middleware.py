@@ -1,11 +1,14 @@
-"""Pure-ASGI middleware: a request id for every request, one database session per request."""
+"""Pure-ASGI middleware: request id, the request's database session, and the API key check."""
 
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.auth import Principal, credentials, digest
 from app.observability import request_id_var
+from db.queries import api_keys
 
 
 class RequestIdMiddleware:
@@ -32,6 +35,53 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+
+
+class ApiKeyMiddleware:
+    """Every GraphQL request carries a valid, unrevoked key, checked before any resolver runs.
+
+    The GraphiQL page itself (a browser GET asking for HTML) loads without one; the queries it
+    sends need the key in their headers like any other client's.
+    """
+
+    def __init__(self, app: ASGIApp, *, path: str = "/graphql") -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path or _wants_ide(scope):
+            await self.app(scope, receive, send)
+            return
+        presented = credentials(dict(scope["headers"]))
+        if presented is None:
+            await _unauthorized("send an API key: Authorization: Bearer <key>")(
+                scope, receive, send
+            )
+            return
+        session: AsyncSession = scope["db_session"]
+        key = await api_keys.active_key(session, digest(presented))
+        if key is None:
+            await _unauthorized("unknown or revoked API key")(scope, receive, send)
+            return
+        companies = (
+            frozenset(key.company_ids)
+            if key.company_ids is not None
+            else await api_keys.all_company_ids(session)
+        )
+        scope.setdefault("state", {})["principal"] = Principal(
+            key_id=f"key:{key.id}:{key.name}", company_ids=companies, scopes=frozenset(key.scopes)
+        )
+        await self.app(scope, receive, send)
+
+
+def _wants_ide(scope: Scope) -> bool:
+    accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
+    return scope["method"] == "GET" and "text/html" in accept and not scope["query_string"]
+
+
+def _unauthorized(message: str) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
+    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
 
 class DbSessionMiddleware:

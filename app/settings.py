@@ -19,7 +19,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
-    environment: Literal["development", "production"] = "development"
+    environment: Literal["development", "production"] = Field(
+        default="production", description="development turns on field suggestions in errors."
+    )
     default_tax_rate: Decimal = Field(default=Decimal("0.18"), ge=0, lt=1)
     default_page_size: int = Field(default=20, ge=1)
     max_page_size: int = Field(default=100, ge=1, le=1000)
@@ -36,6 +38,16 @@ class Settings(BaseSettings):
         default=2.0, gt=0, description="Seconds one inventory call may take."
     )
     inventory_port: int = Field(default=8001, ge=1, le=65535)
+    max_query_depth: int = Field(default=12, ge=2)
+    max_query_aliases: int = Field(default=30, ge=0)
+    max_query_tokens: int = Field(default=5000, ge=100)
+    max_query_cost: int = Field(
+        default=25_000, ge=1, description="Estimated objects a query may return (GitHub-style)."
+    )
+    list_cost_factor: int = Field(default=10, ge=1, description="Assumed size of a plain list.")
+    rate_limit_capacity: int = Field(default=50_000, ge=1, description="Points per API key.")
+    rate_limit_restore_rate: float = Field(default=2_500.0, gt=0, description="Points per second.")
+    introspection_enabled: bool = True
 
     @field_validator("database_url")
     @classmethod
@@ -46,6 +58,8 @@ class Settings(BaseSettings):
     def _page_sizes(self) -> "Settings":
         if self.default_page_size > self.max_page_size:
             raise ValueError("default_page_size must not exceed max_page_size")
+        if self.max_query_cost > self.rate_limit_capacity:
+            raise ValueError("max_query_cost above rate_limit_capacity: such a query never runs")
         return self
 
 

@@ -168,8 +168,6 @@ async def keyset_page(
 ) -> Page:
     """One SELECT of limit + 1 rows: the extra row only tells whether another page exists."""
     filters = keyset_filters(ordering, request)
-    if request.limit == 0:
-        return Page(rows=[], has_next=False, has_previous=False)
     statement = (
         query.where(*filters)
         .order_by(*ordering.order_by(reverse=request.backward))

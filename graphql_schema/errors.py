@@ -51,7 +51,9 @@ _SHOWN = (QueryInputError, PageArgumentError, GlobalIDValueError, DomainError)
 
 def is_deliberate(error: GraphQLError) -> bool:
     """Validation errors and errors we raise on purpose: the client acts on them, we need no log."""
-    return error.original_error is None or isinstance(error.original_error, _SHOWN)
+    original = error.original_error
+    # graphql-core wraps a bad variable value in another GraphQLError: that is the client's too
+    return original is None or isinstance(original, (*_SHOWN, GraphQLError))
 
 
 def should_mask(error: GraphQLError) -> bool:

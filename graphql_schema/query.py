@@ -9,6 +9,7 @@ from graphql_schema.companies.types import Company
 from graphql_schema.connection import Connection
 from graphql_schema.orders.types import Order
 from graphql_schema.payment_methods.types import PaymentMethod
+from graphql_schema.permissions import OrderRead
 from graphql_schema.products.types import Product
 from graphql_schema.seasons.types import Season
 from resolvers.orders import queries as order_queries
@@ -17,22 +18,38 @@ from resolvers.reference import queries as reference_queries
 
 @strawberry.type
 class Query:
-    node: relay.Node | None = relay.node(description="Any object by its global id.")
-    nodes: list[relay.Node | None] = relay.node(description="Several objects by global id.")
+    node: relay.Node | None = relay.node(
+        description="Any object by its global id.", permission_classes=[OrderRead]
+    )
+    nodes: list[relay.Node | None] = relay.node(
+        description="Several objects by global id.", permission_classes=[OrderRead]
+    )
 
     order: Order | None = strawberry.field(
+        permission_classes=[OrderRead],
         resolver=order_queries.order,
         description="One order, by global id or by number (add companyId when numbers clash).",
     )
     orders: Connection[Order] = strawberry.field(
+        permission_classes=[OrderRead],
         resolver=order_queries.orders,
         description="Orders, filtered and keyset-paged; newest first unless orderBy says else.",
     )
-    companies: Connection[Company] = strawberry.field(resolver=reference_queries.companies)
-    clients: Connection[Client] = strawberry.field(resolver=reference_queries.clients)
-    agents: Connection[Agent] = strawberry.field(resolver=reference_queries.agents)
-    products: Connection[Product] = strawberry.field(resolver=reference_queries.products)
-    seasons: Connection[Season] = strawberry.field(resolver=reference_queries.seasons)
+    companies: Connection[Company] = strawberry.field(
+        permission_classes=[OrderRead], resolver=reference_queries.companies
+    )
+    clients: Connection[Client] = strawberry.field(
+        permission_classes=[OrderRead], resolver=reference_queries.clients
+    )
+    agents: Connection[Agent] = strawberry.field(
+        permission_classes=[OrderRead], resolver=reference_queries.agents
+    )
+    products: Connection[Product] = strawberry.field(
+        permission_classes=[OrderRead], resolver=reference_queries.products
+    )
+    seasons: Connection[Season] = strawberry.field(
+        permission_classes=[OrderRead], resolver=reference_queries.seasons
+    )
     payment_methods: Connection[PaymentMethod] = strawberry.field(
-        resolver=reference_queries.payment_methods
+        permission_classes=[OrderRead], resolver=reference_queries.payment_methods
     )

@@ -8,6 +8,7 @@ from graphql_schema.agents.inputs import AgentPayload
 from graphql_schema.clients.inputs import ClientPayload
 from graphql_schema.companies.inputs import CompanyPayload
 from graphql_schema.payment_methods.inputs import PaymentMethodPayload
+from graphql_schema.permissions import Admin
 from graphql_schema.products.inputs import ProductPayload
 from graphql_schema.seasons.inputs import SeasonPayload
 from resolvers.agents.create_agent import create_agent
@@ -34,20 +35,30 @@ _UPDATE = (
 
 
 def _creates(resolver: Any, description: str) -> Any:
-    return strawberry.mutation(resolver=resolver, description=description + _ALL_AT_ONCE)
+    return strawberry.mutation(
+        permission_classes=[Admin], resolver=resolver, description=description + _ALL_AT_ONCE
+    )
 
 
 def _updates(resolver: Any, description: str) -> Any:
-    return strawberry.mutation(resolver=resolver, description=description + _UPDATE + _ALL_AT_ONCE)
+    return strawberry.mutation(
+        permission_classes=[Admin],
+        resolver=resolver,
+        description=description + _UPDATE + _ALL_AT_ONCE,
+    )
 
 
 @strawberry.type
 class ReferenceMutation:
     create_company: CompanyPayload = strawberry.mutation(
-        resolver=create_company, description="Create a company (tenant) with its tax rate."
+        permission_classes=[Admin],
+        resolver=create_company,
+        description="Create a company (tenant) with its tax rate.",
     )
     update_company: CompanyPayload = strawberry.mutation(
-        resolver=update_company, description="Change a company; omitted fields keep their value."
+        permission_classes=[Admin],
+        resolver=update_company,
+        description="Change a company; omitted fields keep their value.",
     )
     create_client: ClientPayload = _creates(
         create_client,

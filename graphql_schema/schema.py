@@ -2,13 +2,14 @@
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from graphql_schema.agents.types import Agent
 from graphql_schema.clients.types import Address, Client
 from graphql_schema.companies.types import Company
 from graphql_schema.errors import should_mask
+from graphql_schema.extensions import ClientErrors, ParsingAndIntrospection, QueryBudget
 from graphql_schema.mutation import Mutation
 from graphql_schema.orders.events import OrderEvent
 from graphql_schema.orders.shipments import Delivery, Return
@@ -37,8 +38,10 @@ schema = OrdersSchema(
     mutation=Mutation,
     types=NODE_TYPES,
     extensions=[
+        ParsingAndIntrospection,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error"),
+        QueryBudget,
+        lambda: ClientErrors(should_mask_error=should_mask),
     ],
 )

@@ -9,7 +9,7 @@ from graphql_schema.errors import QueryInputError
 def decode_id(global_id: relay.GlobalID, expected: str, *, argument: str) -> int:
     if global_id.type_name != expected:
         raise QueryInputError(
-            argument, f"expected an id of a {expected}, got one of a {global_id.type_name}"
+            argument, f"expected {_noun(expected)} id, got {_noun(global_id.type_name)} id"
         )
     if not global_id.node_id.isdigit():
         raise QueryInputError(argument, "malformed id")
@@ -42,3 +42,8 @@ def optional_input_id(
     except NotFound as error:
         errors.append(error)
         return None
+
+
+def _noun(type_name: str) -> str:
+    article = "an" if type_name[:1].upper() in "AEIOU" else "a"
+    return f"{article} {type_name}"

@@ -67,6 +67,6 @@ class DomainErrors(Exception):
     """Several violations found in one pass, reported together rather than one per round trip."""
 
     def __init__(self, errors: list[DomainError]) -> None:
-        unique = {(error.code, error.path): error for error in reversed(errors)}
+        unique = {(error.code, error.path, error.message): error for error in reversed(errors)}
         self.errors = list(reversed(unique.values()))  # one report per problem and place
         super().__init__("; ".join(error.message for error in self.errors))

@@ -17,7 +17,8 @@ class ApiKey(Timestamps, Base):
     name: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(16))
     key_hash: Mapped[str] = mapped_column(String(128), unique=True)
-    company_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    # None: every company, present and future (the admin key made on a fresh setup)
+    company_ids: Mapped[list[int] | None] = mapped_column(ARRAY(Integer))
     scopes: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]

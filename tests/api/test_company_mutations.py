@@ -19,7 +19,7 @@ def gid(type_name: str, row_id: int) -> str:
 
 def only(company_id: int) -> Principal:
     """A caller whose key covers this one company."""
-    return Principal(key_id="t", company_ids=frozenset({company_id}), scopes=frozenset())
+    return Principal(key_id="t", company_ids=frozenset({company_id}), scopes=frozenset({"admin"}))
 
 
 def mutation(name: str, selection: str) -> str:

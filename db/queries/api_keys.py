@@ -1,0 +1,62 @@
+"""SQL for API keys: only digests are stored; a key with no company list sees every company."""
+
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import ApiKey, Company
+
+
+async def active_key(session: AsyncSession, digest: str) -> ApiKey | None:
+    statement = sa.select(ApiKey).where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None))
+    return await session.scalar(statement)
+
+
+async def insert_key(
+    session: AsyncSession,
+    *,
+    name: str,
+    prefix: str,
+    digest: str,
+    company_ids: Sequence[int] | None,
+    scopes: Sequence[str],
+) -> ApiKey:
+    key = ApiKey(
+        name=name,
+        prefix=prefix,
+        key_hash=digest,
+        company_ids=None if company_ids is None else list(company_ids),
+        scopes=list(scopes),
+    )
+    session.add(key)
+    await session.flush()
+    return key
+
+
+async def list_keys(session: AsyncSession) -> list[ApiKey]:
+    return list((await session.scalars(sa.select(ApiKey).order_by(ApiKey.id))).all())
+
+
+async def revoke(session: AsyncSession, key_id: int) -> bool:
+    statement = (
+        sa.update(ApiKey)
+        .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+        .returning(ApiKey.id)
+    )
+    return (await session.scalar(statement)) is not None
+
+
+async def any_key(session: AsyncSession) -> bool:
+    return (await session.scalar(sa.select(ApiKey.id).limit(1))) is not None
+
+
+async def company_ids_by_code(session: AsyncSession, codes: Collection[str]) -> dict[str, int]:
+    statement = sa.select(Company.code, Company.id).where(Company.code.in_(codes))
+    return dict((await session.execute(statement)).all())  # type: ignore[arg-type]
+
+
+async def all_company_ids(session: AsyncSession) -> frozenset[int]:
+    return frozenset((await session.scalars(sa.select(Company.id))).all())

@@ -1,0 +1,180 @@
+"""What a query may cost before it runs: depth, aliases and an estimated node count.
+
+The estimate is GitHub's: a connection multiplies everything below it by its page size (first or
+last, else the default), a plain list by a fixed factor, and the cost is the sum over every
+object the query could return. Introspection fields are not counted.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Measures:
+    depth: int
+    aliases: int
+    cost: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    max_depth: int
+    max_aliases: int
+    max_cost: int
+    default_page: int
+    list_factor: int
+
+
+def exceeded(measures: Measures, bounds: Bounds) -> tuple[str, int, int] | None:
+    """The first bound the query passes, as (name, actual, limit), or None."""
+    for name, actual, limit in (
+        ("depth", measures.depth, bounds.max_depth),
+        ("aliases", measures.aliases, bounds.max_aliases),
+        ("cost", measures.cost, bounds.max_cost),
+    ):
+        if actual > limit:
+            return name, actual, limit
+    return None
+
+
+def measure(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    bounds: Bounds,
+) -> Measures:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    operation = next(
+        (op for op in operations if op.name and op.name.value == operation_name),
+        operations[0] if operations else None,
+    )
+    if operation is None:
+        return Measures(0, 0, 0)
+    root = schema.get_root_type(operation.operation)
+    walker = _Walker(schema, document, _variables(operation, variables), bounds)
+    depth, cost = walker.walk(operation.selection_set, root, depth=0, factor=1, seen=frozenset())
+    return Measures(depth=depth, aliases=walker.aliases, cost=cost)
+
+
+def _variables(
+    operation: OperationDefinitionNode, given: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    values = {
+        definition.variable.name.value: _literal(definition.default_value, {})
+        for definition in operation.variable_definitions or ()
+        if definition.default_value is not None
+    }
+    return values | dict(given or {})
+
+
+def _literal(node: Any, variables: Mapping[str, Any]) -> Any:
+    if isinstance(node, IntValueNode):
+        return int(node.value)
+    if isinstance(node, VariableNode):
+        return variables.get(node.name.value)
+    if isinstance(node, ListValueNode):
+        return [_literal(value, variables) for value in node.values or ()]
+    return None
+
+
+class _Walker:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        variables: Mapping[str, Any],
+        bounds: Bounds,
+    ) -> None:
+        self.schema = schema
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.variables = variables
+        self.bounds = bounds
+        self.aliases = 0
+
+    def walk(
+        self,
+        selections: SelectionSetNode,
+        parent: Any,
+        *,
+        depth: int,
+        factor: int,
+        seen: frozenset[str],
+    ) -> tuple[int, int]:
+        """(deepest level reached, cost) of a selection set under `parent`."""
+        deepest, cost = depth, 0
+        for selection in selections.selections or ():
+            if isinstance(selection, FieldNode):
+                level, spent = self._field(selection, parent, depth, factor, seen)
+            else:
+                level, spent = self._fragment(selection, parent, depth, factor, seen)
+            deepest, cost = max(deepest, level), cost + spent
+        return deepest, cost
+
+    def _field(
+        self, node: FieldNode, parent: Any, depth: int, factor: int, seen: frozenset[str]
+    ) -> tuple[int, int]:
+        if node.name.value.startswith("__"):
+            return depth, 0
+        self.aliases += node.alias is not None
+        definition = getattr(parent, "fields", {}).get(node.name.value)
+        if definition is None or node.selection_set is None:
+            return depth + 1, 0
+        named = get_named_type(definition.type)
+        own = factor * self._multiplier(node, definition, parent)
+        level, below = self.walk(node.selection_set, named, depth=depth + 1, factor=own, seen=seen)
+        return level, own + below
+
+    def _fragment(
+        self,
+        node: InlineFragmentNode | FragmentSpreadNode,
+        parent: Any,
+        depth: int,
+        factor: int,
+        seen: frozenset[str],
+    ) -> tuple[int, int]:
+        if isinstance(node, FragmentSpreadNode):
+            name = node.name.value
+            fragment = self.fragments.get(name)
+            if fragment is None or name in seen:
+                return depth, 0
+            body, condition, seen = fragment.selection_set, fragment.type_condition, seen | {name}
+        else:
+            body, condition = node.selection_set, node.type_condition
+        target = parent if condition is None else self.schema.get_type(condition.name.value)
+        return self.walk(body, target, depth=depth, factor=factor, seen=seen)
+
+    def _multiplier(self, node: FieldNode, definition: Any, parent: Any) -> int:
+        arguments = {
+            arg.name.value: _literal(arg.value, self.variables) for arg in node.arguments or ()
+        }
+        if "first" in definition.args or "last" in definition.args:
+            size = arguments.get("first") or arguments.get("last") or self.bounds.default_page
+            return max(int(size), 1)
+        if not is_list_type(get_nullable_type(definition.type)):
+            return 1
+        if node.name.value in ("edges", "nodes") and parent.name.endswith("Connection"):
+            return 1  # the connection already counted its page
+        if isinstance(arguments.get("ids"), list):
+            return max(len(arguments["ids"]), 1)
+        return self.bounds.list_factor
