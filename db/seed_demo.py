@@ -80,6 +80,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# Keyed by product or (order, product), not by a serial id: copied after the tables above.
+STOCK_COLUMNS = {
+    "stock_items": ("product_id", "on_hand", "reserved"),
+    "stock_reservations": ("order_id", "product_id", "quantity"),
+}
+OPEN_STATUSES = (OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_DELIVERED)
+
 CLIENTS_PER_COMPANY = 150  # three of them are also agents
 AGENTS_PER_COMPANY = 10
 PRODUCTS_PER_COMPANY = 400
@@ -110,6 +117,8 @@ class SeedSummary:
     return_items: int
     order_events: int
     quick_order_suggestions: int
+    stock_items: int
+    stock_reservations: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,22 +441,24 @@ async def seed_demo(
     try:
         async with conn.transaction():
             # Blocks concurrent writers (readers go on) so the ids read below stay free.
-            await conn.execute(f"LOCK TABLE {', '.join(COLUMNS)} IN SHARE ROW EXCLUSIVE MODE")
+            tables = ", ".join([*COLUMNS, *STOCK_COLUMNS])
+            await conn.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
             await _refuse_existing_data(conn)
             first_ids = {table: await _first_free_id(conn, table) for table in COLUMNS}
             say(f"generating {orders} orders")
             rows = await asyncio.to_thread(_generate, orders, random_seed, first_ids)
             for table, records in rows.items():
                 say(f"copying {len(records)} rows into {table}")
-                await conn.copy_records_to_table(table, records=records, columns=COLUMNS[table])
-                if records:
+                columns = COLUMNS.get(table) or STOCK_COLUMNS[table]
+                await conn.copy_records_to_table(table, records=records, columns=columns)
+                if records and table in COLUMNS:
                     await conn.execute(
                         "SELECT setval(pg_get_serial_sequence($1, 'id'), $2)",
                         table,
                         max(row[0] for row in records),
                     )
             say("analyzing")
-            await conn.execute(f"ANALYZE {', '.join(COLUMNS)}")
+            await conn.execute(f"ANALYZE {tables}")
     finally:
         await conn.close()
     summary = SeedSummary(**{table: len(records) for table, records in rows.items()})
@@ -458,6 +469,8 @@ async def seed_demo(
 async def _refuse_existing_data(conn: asyncpg.Connection) -> None:
     if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM orders)"):
         raise DemoDataPresent("the database already has orders; seed an empty database")
+    if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM stock_reservations)"):
+        raise DemoDataPresent("the inventory already holds reservations; seed an empty database")
     codes = [country.code for country in COUNTRIES]
     taken = await conn.fetchval("SELECT array_agg(code) FROM companies WHERE code = ANY($1)", codes)
     if taken:
@@ -527,7 +540,10 @@ class _Generator:
     def __init__(self, random_seed: int, first_ids: dict[str, int]) -> None:
         self.rng = random.Random(random_seed)
         self.next_id = dict(first_ids)
-        self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in COLUMNS}
+        self.rows: dict[str, list[tuple[Any, ...]]] = {
+            table: [] for table in [*COLUMNS, *STOCK_COLUMNS]
+        }
+        self.held: Counter[tuple[int, int]] = Counter()  # (order id, product id) -> units
         self.now = datetime.now(UTC).replace(microsecond=0)
         self.reference_created_at = self.now - HISTORY - timedelta(days=60)
         self.suggestions: dict[int, Counter[tuple[int, int, int]]] = defaultdict(Counter)
@@ -536,6 +552,7 @@ class _Generator:
         companies = [self._company(country) for country in COUNTRIES]
         self._orders(companies, order_count)
         self._quick_order_suggestions()
+        self._stock(companies)
         return self.rows
 
     def _id(self, table: str) -> int:
@@ -733,6 +750,10 @@ class _Generator:
         path = self._path(status)
         lines = self._lines(company, path)
         self._plan_deliveries(lines, path)
+        if status in OPEN_STATUSES:  # confirmed and not delivered yet: its stock is reserved
+            for line in lines:
+                if line.quantity > line.delivered:
+                    self.held[(order_id, line.product.id)] += line.quantity - line.delivered
         times = self._times(ordered_at, path)
 
         line_rows, nets, line_discounts = [], [], []
@@ -1012,6 +1033,22 @@ class _Generator:
             self._add(table, parent_id, line.id, product.id, product.units, qty)
             items.append({"productCode": product.code, "units": product.units, "quantity": qty})
         return items
+
+    def _stock(self, companies: list[_Company]) -> None:
+        """Stock on hand for every product, and the reservations of the open orders.
+
+        Reserved units match what open orders hold; a few products have nothing free, so
+        OUT_OF_STOCK is easy to see.
+        """
+        reserved: Counter[int] = Counter()
+        for (order_id, product_id), units in sorted(self.held.items()):
+            self.rows["stock_reservations"].append((order_id, product_id, units))
+            reserved[product_id] += units
+        for company in companies:
+            for product in company.products:
+                free = 0 if self.rng.random() < 0.04 else self.rng.randint(20, 600)
+                held = reserved[product.id]
+                self.rows["stock_items"].append((product.id, held + free, held))
 
     def _quick_order_suggestions(self) -> None:
         """Each regular client's five most ordered products, at the quantity it orders most."""

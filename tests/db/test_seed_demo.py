@@ -286,3 +286,26 @@ async def test_seeding_twice_is_refused(seeded: Seeded) -> None:
     with pytest.raises(DemoDataPresent):
         await seed_demo(seeded.dsn, orders=5)
     assert await seeded.conn.fetchval("SELECT count(*) FROM orders") == ORDERS
+
+
+async def test_the_inventory_holds_exactly_what_open_orders_still_await(seeded: Seeded) -> None:
+    conn = seeded.conn
+    mismatched = await conn.fetchval(
+        """
+        WITH awaited AS (
+            SELECT l.product_id, sum(l.quantity - l.delivered_quantity) AS units
+            FROM order_lines l JOIN orders o ON o.id = l.order_id
+            WHERE o.status IN ('CONFIRMED', 'SHIPPED', 'PARTIALLY_DELIVERED')
+            GROUP BY l.product_id
+        )
+        SELECT count(*) FROM stock_items s LEFT JOIN awaited a USING (product_id)
+        WHERE s.reserved <> coalesce(a.units, 0)
+           OR s.reserved <> (SELECT coalesce(sum(quantity), 0) FROM stock_reservations r
+                             WHERE r.product_id = s.product_id)
+        """
+    )
+    assert mismatched == 0
+    assert await conn.fetchval("SELECT count(*) FROM products") == await conn.fetchval(
+        "SELECT count(*) FROM stock_items"
+    )
+    assert await conn.fetchval("SELECT count(*) FROM stock_items WHERE on_hand > reserved") > 0
