@@ -7,6 +7,7 @@ import strawberry
 from strawberry import relay
 
 from app.context import Info
+from db.graph import PagedChildren
 from db.pagination import Ordering, Page, PageRequest
 from graphql_schema.rows import from_row
 
@@ -67,4 +68,24 @@ def page_request(
         before=before,
         default_size=settings.default_page_size,
         max_size=settings.max_page_size,
+    )
+
+
+async def child_connection(
+    info: Info,
+    node_type: type[NodeType],
+    link: PagedChildren,
+    parent_id: int,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[NodeType]:
+    """A connection nested under a parent: pages and counts batched across parents by loaders."""
+    request = page_request(info, first=first, after=after, last=last, before=before)
+    loaders = info.context.loaders
+    page = await loaders.pages(link).load((parent_id, request))
+    return connection_from_page(
+        node_type, page, link.ordering, lambda: loaders.counts(link).load(parent_id)
     )

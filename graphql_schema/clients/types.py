@@ -10,7 +10,7 @@ from app.context import Info
 from app.domain.vocabulary import PartnerRole
 from db import graph, models
 from graphql_schema.companies.types import Company
-from graphql_schema.connection import Connection, connection_from_page, page_request
+from graphql_schema.connection import Connection, child_connection
 from graphql_schema.enums import PartnerRoleEnum
 from graphql_schema.linked import load_one
 from graphql_schema.rows import RowNode, from_rows
@@ -84,17 +84,12 @@ class Client(RowNode, Partner):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Order]:
-        from graphql_schema.orders.types import Order as OrderType
+        from graphql_schema.orders.types import Order as OrderType  # the two types cycle
 
-        request = page_request(info, first=first, after=after, last=last, before=before)
-        loaders = info.context.loaders
-        page = await loaders.pages(graph.CLIENT_ORDERS).load((self.id, request))
-        return connection_from_page(
-            OrderType,
-            page,
-            graph.CLIENT_ORDERS.ordering,
-            lambda: loaders.counts(graph.CLIENT_ORDERS).load(self.id),
-        )
+        return await child_connection(
+            info, OrderType, graph.CLIENT_ORDERS, self.id,
+            first=first, after=after, last=last, before=before,
+        )  # fmt: skip
 
     @strawberry.field(description="Products suggested for a quick re-order, by rank.")
     async def quick_order_suggestions(self, info: Info) -> list[QuickOrderSuggestion]:

@@ -11,7 +11,7 @@ from db import graph, models
 from graphql_schema.agents.types import Agent
 from graphql_schema.clients.types import Address, Client
 from graphql_schema.companies.types import Company
-from graphql_schema.connection import Connection, connection_from_page, page_request
+from graphql_schema.connection import Connection, child_connection
 from graphql_schema.enums import (
     CancellationReasonEnum,
     LineStatusEnum,
@@ -178,12 +178,7 @@ class Order(RowNode):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[OrderEvent]:
-        request = page_request(info, first=first, after=after, last=last, before=before)
-        loaders = info.context.loaders
-        page = await loaders.pages(graph.ORDER_EVENTS).load((self.id, request))
-        return connection_from_page(
-            OrderEvent,
-            page,
-            graph.ORDER_EVENTS.ordering,
-            lambda: loaders.counts(graph.ORDER_EVENTS).load(self.id),
-        )
+        return await child_connection(
+            info, OrderEvent, graph.ORDER_EVENTS, self.id,
+            first=first, after=after, last=last, before=before,
+        )  # fmt: skip
