@@ -86,13 +86,16 @@ class UpdateOrderInput:
     destination: strawberry.Maybe[str | None]
     observations: strawberry.Maybe[str | None]
     estimated_delivery_on: strawberry.Maybe[date | None]
-    discounts: strawberry.Maybe[list[DiscountInput]] = strawberry.field(
-        description="Replaces the header discounts."
+    # null is refused with a clear error (absent keeps them); typed nullable so it reaches us
+    discounts: strawberry.Maybe[list[DiscountInput] | None] = strawberry.field(
+        description="Replaces the header discounts; [] removes them all; null is refused."
     )
-    lines: strawberry.Maybe[list[OrderLineInput]] = strawberry.field(
-        description="Replaces every line."
+    lines: strawberry.Maybe[list[OrderLineInput] | None] = strawberry.field(
+        description="Replaces every line; null is refused."
     )
-    shipping_amount: strawberry.Maybe[Decimal]
+    shipping_amount: strawberry.Maybe[Decimal | None] = strawberry.field(
+        description="Replaces the shipping amount; null is refused."
+    )
 
 
 @strawberry.input(description="Which order, and optionally the version you read.")

@@ -2,9 +2,10 @@
 
 from app.context import AppContext, Info
 from app.domain import new_order
-from app.domain.errors import DomainError, DomainErrors, NotFound, NotUnique
+from app.domain.errors import DomainError, DomainErrors, Invalid, NotFound, NotUnique
 from app.domain.vocabulary import OrderEventKind, OrderStatus, OrderType
 from db import models
+from db.constraints import length_errors
 from db.queries import order_events, order_writes
 from graphql_schema.orders.inputs import CreateOrderInput
 from graphql_schema.orders.payloads import OrderPayload
@@ -39,6 +40,9 @@ async def create(ctx: AppContext, input: CreateOrderInput) -> models.Order:
         shipping=input.shipping_amount,
         errors=errors,
     )
+    errors.extend(length_errors(models.Order, input, _TEXTS))
+    if not input.number.strip():
+        errors.append(Invalid("an order needs a number", path=("number",)))
     errors.extend(await _taken_numbers(ctx, input, company.id))
     if priced is not None:
         sent = {name: getattr(input, name) for name in _SENT_AMOUNTS}
@@ -85,6 +89,7 @@ async def create(ctx: AppContext, input: CreateOrderInput) -> models.Order:
 
 
 _SENT_AMOUNTS = ("gross_amount", "taxable_base", "tax_amount", "total_amount")
+_TEXTS = ("number", "series", "destination", "external_id", "source")
 
 
 async def _taken_numbers(

@@ -6,10 +6,11 @@ from strawberry import relay
 from strawberry.types.maybe import Some
 
 from app.context import AppContext, Info
-from app.domain.errors import DomainError, DomainErrors, VersionConflict
+from app.domain.errors import DomainError, DomainErrors, Invalid, VersionConflict
 from app.domain.lifecycle import Action, ensure_allowed
 from app.domain.vocabulary import OrderEventKind
 from db import models
+from db.constraints import length_errors
 from db.queries import order_events, order_writes
 from graphql_schema.errors import input_path
 from graphql_schema.orders.inputs import DiscountInput, OrderLineInput, UpdateOrderInput
@@ -21,6 +22,7 @@ from resolvers.orders.stock import ensure_available
 from resolvers.outcome import in_transaction
 
 _PLAIN = ("description", "destination", "observations", "estimated_delivery_on")
+_NOT_NULL = ("lines", "discounts", "shipping_amount")
 _LINKS = ("agent_id", "season_id", "payment_method_id", "shipping_address_id", "billing_address_id")
 
 
@@ -37,11 +39,16 @@ async def update(ctx: AppContext, input: UpdateOrderInput) -> models.Order:
     ensure_allowed(Action.UPDATE, order.status)
     changed = [name for name in (*_PLAIN, *_LINKS, "lines", "discounts", "shipping_amount")
                if getattr(input, name) is not None]  # fmt: skip
-    errors: list[DomainError] = []
+    nulls: list[DomainError] = [
+        Invalid("cannot be null; leave it out to keep the current value", path=(name,))
+        for name in _NOT_NULL
+        if isinstance(getattr(input, name), Some) and getattr(input, name).value is None
+    ]
+    errors = [*nulls, *length_errors(models.Order, _Given(input), ("destination",))]
     links = await check_parties(
         ctx, _Parties(order, input), company_id=order.company_id, errors=errors
     )
-    if any(name in changed for name in ("lines", "discounts", "shipping_amount")):
+    if not nulls and any(name in changed for name in _NOT_NULL):
         await _reprice(ctx, order, input, errors)
     if errors:
         raise DomainErrors(errors)
@@ -127,6 +134,16 @@ def _as_input(row: models.Discount) -> DiscountInput:
     return DiscountInput(
         rate=row.rate, type_code=row.type_code, type_name=row.type_name, external_id=row.external_id
     )
+
+
+class _Given:
+    """The input's values with Maybe unwrapped (absent reads as None), for field checks."""
+
+    def __init__(self, input: UpdateOrderInput) -> None:
+        self._input = input
+
+    def __getattr__(self, name: str) -> Any:
+        return _given(getattr(self._input, name))
 
 
 class _Parties:

@@ -1,0 +1,1 @@
+"""Concurrency: contenders on separate sessions with real commits."""
