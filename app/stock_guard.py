@@ -31,6 +31,10 @@ class _LogStateChanges(CircuitBreakerListener):  # type: ignore[misc]
         log.warning("inventory circuit breaker: %s -> %s", _name(old), _name(new))
 
 
+def _client_error(error: Exception) -> bool:
+    return isinstance(error, httpx.HTTPStatusError) and error.response.status_code < 500
+
+
 def _name(state: object) -> str:
     inner = getattr(state, "state", state)
     return str(getattr(inner, "name", inner)).lower()
@@ -48,7 +52,8 @@ class InventoryGuard:
         self.breaker = CircuitBreaker(
             fail_max=fail_max,
             timeout_duration=timedelta(seconds=reset_timeout_s),
-            exclude=[InsufficientStock],
+            # answers, not outages: OUT_OF_STOCK, and a 4xx (our request was wrong)
+            exclude=[InsufficientStock, _client_error],
             listeners=[_LogStateChanges()],
             name="inventory",
         )
@@ -102,20 +107,20 @@ class GuardedStock:
         return await self._guard.call(lambda: self._inner.available(product_ids))
 
     async def reserve(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        self._uncommitted.append((key, order_id))  # before: a timed-out call may have applied
         await self._guard.call(lambda: self._inner.reserve(key, order_id, quantities))
-        self._uncommitted.append((key, order_id))
 
     async def release(self, key: str, order_id: int) -> None:
+        self._uncommitted.append((key, order_id))  # before: a timed-out call may have applied
         await self._guard.call(lambda: self._inner.release(key, order_id))
-        self._uncommitted.append((key, order_id))
 
     async def consume(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        self._uncommitted.append((key, order_id))  # before: a timed-out call may have applied
         await self._guard.call(lambda: self._inner.consume(key, order_id, quantities))
-        self._uncommitted.append((key, order_id))
 
     async def restock(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
+        self._uncommitted.append((key, order_id))  # before: a timed-out call may have applied
         await self._guard.call(lambda: self._inner.restock(key, order_id, quantities))
-        self._uncommitted.append((key, order_id))
 
     async def undo(self, key: str, order_id: int) -> None:
         await self._guard.call(lambda: self._inner.undo(key, order_id))

@@ -1,6 +1,8 @@
 """Real PostgreSQL for every test: DATABASE_URL's server when set, else an embedded one."""
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -26,14 +28,22 @@ from tests.factories import Factory
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server to test against: the one DATABASE_URL names, or an embedded one for the session."""
+def server_url() -> Iterator[str]:
+    """A server to test against: the one DATABASE_URL names, or an embedded one for the session.
+
+    Not under pytest's basetemp: pytest deletes all but the newest three of those folders, so a
+    second pytest session on the machine could remove a running server's data.
+    """
     if os.environ.get("DATABASE_URL"):
         yield normalise_dsn(os.environ["DATABASE_URL"])
         return
-    embedded = EmbeddedPostgres(Path(tmp_path_factory.mktemp("pg")) / "data")
-    yield embedded.start()
-    embedded.stop()
+    folder = Path(tempfile.mkdtemp(prefix="orders-api-test-pg-"))
+    embedded = EmbeddedPostgres(folder / "data")
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _asyncpg_dsn(url: str) -> str:

@@ -7,6 +7,8 @@ import httpx
 
 from app.domain.stock import InsufficientStock, Shortage
 
+AVAILABILITY_BATCH = 1000  # what /v1/availability takes in one request
+
 
 class HttpStock:
     """The inventory service over HTTP.
@@ -19,8 +21,13 @@ class HttpStock:
         self._client = client
 
     async def available(self, product_ids: Collection[int]) -> dict[int, int]:
-        answer = await self._post("/v1/availability", {"productIds": sorted(product_ids)})
-        return {int(k): v for k, v in answer["available"].items()}
+        """In batches of what one request may carry."""
+        ids, found = sorted(product_ids), {}
+        for start in range(0, len(ids), AVAILABILITY_BATCH):
+            batch = ids[start : start + AVAILABILITY_BATCH]
+            answer = await self._post("/v1/availability", {"productIds": batch})
+            found.update({int(k): v for k, v in answer["available"].items()})
+        return found
 
     async def reserve(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         await self._post("/v1/reserve", _movement(key, order_id, quantities))

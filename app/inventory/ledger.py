@@ -28,6 +28,8 @@ class Ledger:
     async def reserve(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         """Hold every quantity for the order, or none of them (InsufficientStock)."""
         items = await stock.lock_items(self.session, quantities.keys())
+        if await stock.movement_exists(self.session, key):
+            return  # a retry: checking stock again would count its own units as taken
         free = {product_id: item.on_hand - item.reserved for product_id, item in items.items()}
         short = shortages(quantities, free)
         if short:
@@ -46,6 +48,8 @@ class Ledger:
     async def consume(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         """Delivered units leave the stock; what the order held is used first."""
         items = await stock.lock_items(self.session, quantities.keys())
+        if await stock.movement_exists(self.session, key):
+            return
         held = await stock.held_quantities(self.session, order_id, lock=True)
         effect: Effect = {}
         short = []

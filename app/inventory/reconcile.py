@@ -21,4 +21,5 @@ async def release_orphans(session: AsyncSession) -> dict[int, dict[int, int]]:
         for order_id in await stock.holds_without_open_order(session):
             key = f"reconcile:order:{order_id}:{uuid.uuid4().hex}"
             released[order_id] = await ledger.release(key, order_id)
+            await stock.forget_reservations(session, order_id)
     return released

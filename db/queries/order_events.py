@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.vocabulary import OrderEventKind, OrderStatus
@@ -26,6 +27,9 @@ async def append(
         status_after=order.status,
         actor=actor,
         details=details or {},
+        # the moment of the change, not of the transaction's start: a change that waited on
+        # the order's lock must come after the one it waited for
+        occurred_at=sa.func.clock_timestamp(),
     )
     session.add(event)
     await session.flush()

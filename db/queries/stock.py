@@ -55,6 +55,21 @@ async def claim_movement(
     return (await session.scalar(statement)) is not None
 
 
+async def movement_exists(session: AsyncSession, key: str) -> bool:
+    """Read after the item locks: a concurrent first call with this key has committed by then."""
+    statement = sa.select(StockMovement.id).where(StockMovement.key == key)
+    return (await session.scalar(statement)) is not None
+
+
+async def forget_reservations(session: AsyncSession, order_id: int) -> None:
+    """Drop the order's reserve keys, so that confirming it later reserves again."""
+    await session.execute(
+        sa.delete(StockMovement).where(
+            StockMovement.order_id == order_id, StockMovement.kind == "reserve"
+        )
+    )
+
+
 async def recorded_effect(session: AsyncSession, key: str) -> dict[int, tuple[int, int]]:
     effect = await session.scalar(sa.select(StockMovement.effect).where(StockMovement.key == key))
     return {

@@ -8,6 +8,7 @@ from db.queries import order_events, order_writes
 from graphql_schema.orders.inputs import CancelOrderInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, touch, utc_now
+from resolvers.orders.stock import movement_key
 from resolvers.outcome import in_transaction
 
 
@@ -30,7 +31,7 @@ async def cancel(ctx: AppContext, input: CancelOrderInput) -> models.Order:
         if line.delivered_quantity == 0:
             line.status = LineStatus.CANCELLED
             line.cancelled_at = now
-    await ctx.stock.release(f"release:order:{order.id}", order.id)
+    await ctx.stock.release(movement_key("release", order), order.id)
     touch(order, ctx.principal.key_id)
     await order_events.append(
         ctx.session,

@@ -12,7 +12,7 @@ from graphql_schema.orders.inputs import DeliverOrderInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, touch, utc_now
 from resolvers.orders.movements import OrderLines
-from resolvers.orders.stock import refusing_shortages
+from resolvers.orders.stock import movement_key, refusing_shortages
 from resolvers.outcome import in_transaction
 
 
@@ -48,7 +48,7 @@ async def deliver(ctx: AppContext, input: DeliverOrderInput) -> models.Order:
     moved = lines.stock_lines(plan)
     consumed = requested_per_product(moved)
     await refusing_shortages(
-        lambda: ctx.stock.consume(f"consume:delivery:{delivery.id}", order.id, consumed),
+        lambda: ctx.stock.consume(movement_key("consume", order), order.id, consumed),
         moved,
         path=("items",),
     )

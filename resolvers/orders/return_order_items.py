@@ -11,6 +11,7 @@ from graphql_schema.orders.inputs import ReturnOrderItemsInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, touch, utc_now
 from resolvers.orders.movements import OrderLines
+from resolvers.orders.stock import movement_key
 from resolvers.outcome import in_transaction
 
 
@@ -37,7 +38,7 @@ async def return_items(ctx: AppContext, input: ReturnOrderItemsInput) -> models.
         items=lines.items(plan),
     )
     restocked = requested_per_product(lines.stock_lines(plan))
-    await ctx.stock.restock(f"restock:return:{returned.id}", order.id, restocked)
+    await ctx.stock.restock(movement_key("restock", order), order.id, restocked)
     order.returned_quantity += sum(quantity for _, quantity in plan)
     touch(order, ctx.principal.key_id)
     await order_events.append(

@@ -29,7 +29,7 @@ async def reserve_for(ctx: AppContext, order: models.Order) -> None:
     lines = await stock_lines_of(ctx, order)
     requested = requested_per_product(lines)
     await refusing_shortages(
-        lambda: ctx.stock.reserve(f"reserve:order:{order.id}", order.id, requested),
+        lambda: ctx.stock.reserve(movement_key("reserve", order), order.id, requested),
         lines,
         path=("id",),
     )
@@ -43,6 +43,15 @@ async def refusing_shortages(
         await operation()
     except InsufficientStock as refusal:
         raise DomainErrors(out_of_stock_errors(lines, refusal.shortages, path=path)) from None
+
+
+def movement_key(kind: str, order: models.Order) -> str:
+    """One key per change of the order: a retry of the same change (same version) reuses it.
+
+    Taken before touch() moves the version. A rolled-back attempt leaves the version as it was,
+    so its retry cannot move the stock a second time.
+    """
+    return f"{kind}:order:{order.id}:v{order.version}"
 
 
 async def stock_lines_of(ctx: AppContext, order: models.Order) -> list[StockLine]:

@@ -1,0 +1,409 @@
+"""The order side against a real inventory service: up, stopped, slow, back again.
+
+The inventory app runs under uvicorn on a loopback port, wrapped in a switchboard that counts
+requests and can answer late. The order side runs GraphQL on committed sessions with one guard
+(fail_max=2, reset 0.5 s, call timeout 0.3 s) and one HTTP client that counts what it sends.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from strawberry.relay import from_base64
+
+from app.api_keys import issue_key
+from app.domain.errors import Invalid
+from app.inventory.http_app import create_inventory_app
+from app.inventory.http_client import HttpStock
+from app.inventory.reconcile import release_orphans
+from app.main import create_app
+from app.settings import Settings
+from app.stock_guard import GuardedStock, InventoryGuard
+from db import models
+from resolvers.orders import confirm_order
+from tests.inventory.conftest import (
+    OrderSide,
+    Sessions,
+    Shop,
+    Uvicorn,
+    codes,
+    free_port,
+    held_by,
+    order_count,
+    stock_row,
+)
+
+RESET_S = 0.5
+CALL_TIMEOUT_S = 0.3
+SLOW_S = 1.0  # well past the call timeout
+UNAVAILABLE = ["INVENTORY_UNAVAILABLE"]
+
+
+class Switchboard:
+    """ASGI middleware: counts requests, and when `delay` is set answers that much later.
+
+    The inventory has done the work by then (committed); only the answer is late, as when its
+    database is slow.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.delay = 0.0
+        self.requests = 0
+        self.in_flight = 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.requests += 1
+        self.in_flight += 1
+        delay = self.delay
+
+        async def late(message: Any) -> None:
+            if message["type"] == "http.response.start" and delay:
+                await asyncio.sleep(delay)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, late)
+        finally:
+            self.in_flight -= 1
+
+    async def settled(self) -> None:
+        """Wait until the late answers have gone out (the work behind them is committed)."""
+        async with asyncio.timeout(10):
+            while self.in_flight:  # noqa: ASYNC110 (polling a counter of our own)
+                await asyncio.sleep(0.02)
+
+
+@dataclass
+class World:
+    shop: Shop
+    board: Switchboard
+    server: Uvicorn
+    guard: InventoryGuard
+    side: OrderSide
+    sessions: Sessions
+    sent: list[str]  # every request the order side's HTTP client sent
+
+    async def order(self, lines: list[tuple[Any, int]]) -> str:
+        payload = await self.side.create(self.shop, lines)
+        assert payload["errors"] == [], payload
+        return str(payload["order"]["id"])
+
+    async def status(self, order_gid: str) -> str:
+        async with self.sessions() as session:
+            status = await session.scalar(
+                sa.select(models.Order.status).where(models.Order.id == db_id(order_gid))
+            )
+        return str(status.value)
+
+    async def open_the_breaker(self) -> None:
+        """Stop the inventory and fail fail_max createOrders."""
+        await self.server.stop()
+        a = self.shop.products[0]
+        for _ in range(2):
+            assert codes(await self.side.create(self.shop, [(a, 1)])) == UNAVAILABLE
+        assert self.guard.state == "open"
+
+
+def db_id(order_gid: str) -> int:
+    return int(from_base64(order_gid)[1])
+
+
+@pytest.fixture
+async def world(make_shop, sessions, database_url, engine) -> AsyncIterator[World]:
+    shop = await make_shop([10, 3])
+    board = Switchboard(create_inventory_app(database_url, engine=engine))
+    server = await Uvicorn(board).start()
+    sent: list[str] = []
+
+    async def record(request: httpx.Request) -> None:
+        sent.append(request.url.path)
+
+    guard = InventoryGuard(fail_max=2, reset_timeout_s=RESET_S, call_timeout_s=CALL_TIMEOUT_S)
+    async with httpx.AsyncClient(base_url=server.url, event_hooks={"request": [record]}) as http:
+        side = OrderSide(sessions, [shop.company_id], guard, http)
+        yield World(shop, board, server, guard, side, sessions, sent)
+        await board.settled()
+    await server.stop()
+
+
+async def test_orders_flow_while_the_inventory_is_up(world):
+    a, _ = world.shop.products
+    order = await world.order([(a, 2)])
+    confirmed = await world.side.confirm(order)
+    assert (confirmed["errors"], confirmed["order"]["status"]) == ([], "CONFIRMED")
+    assert await stock_row(world.sessions, a.id) == (10, 2)
+    assert world.sent == ["/v1/availability", "/v1/reserve"]
+    assert world.guard.state == "closed"
+
+
+async def test_a_stopped_inventory_refuses_orders_and_the_open_breaker_does_not_call_it(world):
+    a, _ = world.shop.products
+    pending = await world.order([(a, 2)])  # placed before the outage
+    await world.open_the_breaker()
+    before, started = len(world.sent), time.monotonic()
+    assert codes(await world.side.create(world.shop, [(a, 1)])) == UNAVAILABLE
+    assert codes(await world.side.confirm(pending)) == UNAVAILABLE
+    assert time.monotonic() - started < RESET_S / 2  # at once
+    assert len(world.sent) == before  # without touching the network
+    assert await order_count(world.sessions, world.shop.company_id) == 1
+    assert await world.status(pending) == "PENDING"
+    assert await held_by(world.sessions, db_id(pending)) == {}
+    assert await stock_row(world.sessions, a.id) == (10, 0)
+
+
+async def test_a_slow_inventory_times_out_and_the_timeouts_open_the_breaker(world):
+    a, _ = world.shop.products
+    world.board.delay = SLOW_S
+    for _ in range(2):
+        started = time.monotonic()
+        assert codes(await world.side.create(world.shop, [(a, 1)])) == UNAVAILABLE
+        assert CALL_TIMEOUT_S <= time.monotonic() - started < SLOW_S
+    assert world.guard.state == "open"
+    assert await order_count(world.sessions, world.shop.company_id) == 0
+
+
+async def test_after_the_reset_timeout_one_trial_call_closes_the_breaker(world, caplog):
+    caplog.set_level(logging.WARNING, logger="app.stock_guard")
+    a, _ = world.shop.products
+    await world.open_the_breaker()
+    await world.server.start()  # back, on the same port; the order side is not restarted
+    assert world.guard.state == "open"
+    await asyncio.sleep(RESET_S + 0.05)
+
+    order = await world.order([(a, 3)])  # the trial call
+    assert world.guard.state == "closed"
+    assert (await world.side.confirm(order))["order"]["status"] == "CONFIRMED"
+    assert await stock_row(world.sessions, a.id) == (10, 3)
+    changes = [r.getMessage() for r in caplog.records if r.name == "app.stock_guard"]
+    assert changes == [
+        "inventory circuit breaker: closed -> open",
+        "inventory circuit breaker: open -> half_open",
+        "inventory circuit breaker: half_open -> closed",
+    ]
+
+
+async def test_a_failed_trial_opens_the_breaker_again(world):
+    a, _ = world.shop.products
+    await world.open_the_breaker()
+    await asyncio.sleep(RESET_S + 0.05)
+    before = len(world.sent)
+    assert codes(await world.side.create(world.shop, [(a, 1)])) == UNAVAILABLE  # the trial
+    assert (world.guard.state, len(world.sent)) == ("open", before + 1)
+    assert codes(await world.side.create(world.shop, [(a, 1)])) == UNAVAILABLE
+    assert len(world.sent) == before + 1
+
+
+async def test_calls_during_the_trial_are_refused_rather_than_piled_on(world):
+    a, _ = world.shop.products
+    await world.open_the_breaker()
+    await world.server.start()
+    world.board.delay = CALL_TIMEOUT_S / 2  # slow, but within the timeout
+    await asyncio.sleep(RESET_S + 0.05)
+    before = len(world.sent)
+    async with asyncio.timeout(10):
+        answers = await asyncio.gather(*(world.side.create(world.shop, [(a, 1)]) for _ in range(3)))
+    assert sorted(codes(answer) for answer in answers) == [[], UNAVAILABLE, UNAVAILABLE]
+    assert (world.guard.state, len(world.sent)) == ("closed", before + 1)
+
+
+async def test_out_of_stock_answers_do_not_open_the_breaker(world):
+    _, b = world.shop.products  # 3 on hand
+    first, second = await world.order([(b, 3)]), await world.order([(b, 1)])
+    assert (await world.side.confirm(first))["errors"] == []
+    for _ in range(5):
+        assert codes(await world.side.confirm(second)) == ["OUT_OF_STOCK"]  # a 409 answer
+        assert codes(await world.side.create(world.shop, [(b, 1)])) == ["OUT_OF_STOCK"]
+    assert world.guard.state == "closed"
+    assert world.guard.breaker.fail_counter == 0
+
+
+PRODUCTS = "query Q($c: [ID!]) { products(companyIds: $c) { edges { node { code stock } } } }"
+
+
+async def test_product_stock_is_read_in_one_call_and_is_null_with_an_error_while_down(world):
+    variables = {"c": [world.shop.company_gid]}
+    up = await world.side.execute(PRODUCTS, variables)
+    assert up.errors is None
+    assert sorted(e["node"]["stock"] for e in up.data["products"]["edges"]) == [3, 10]
+    assert world.sent == ["/v1/availability"]  # both products, one batched call
+
+    await world.server.stop()
+    down = await world.side.execute(PRODUCTS, variables)
+    nodes = [edge["node"] for edge in down.data["products"]["edges"]]
+    assert sorted(node["code"] for node in nodes) == sorted(p.code for p in world.shop.products)
+    assert [node["stock"] for node in nodes] == [None, None]
+    assert sorted(error.path for error in down.errors) == [
+        ["products", "edges", 0, "node", "stock"],
+        ["products", "edges", 1, "node", "stock"],
+    ]
+    assert {error.message for error in down.errors} == {
+        "inventory did not answer; nothing was changed"
+    }
+
+
+async def test_a_reservation_whose_order_change_does_not_commit_is_taken_back(world):
+    a, _ = world.shop.products
+    order_id = db_id(await world.order([(a, 1)]))
+    stock = GuardedStock(HttpStock(world.side.http), world.guard)  # type: ignore[arg-type]
+    key = f"reserve:order:{order_id}"
+    await stock.reserve(key, order_id, {a.id: 4})
+    assert await stock_row(world.sessions, a.id) == (10, 4)
+    await stock.settle(committed=False)
+    assert await stock_row(world.sessions, a.id) == (10, 0)
+    assert await held_by(world.sessions, order_id) == {}
+
+    await stock.reserve(key, order_id, {a.id: 4})  # the key was freed: a retry reserves anew
+    await stock.settle(committed=True)
+    assert await stock_row(world.sessions, a.id) == (10, 4)
+
+
+async def test_a_confirm_that_fails_after_reserving_is_compensated(world, monkeypatch):
+    a, _ = world.shop.products
+    order = await world.order([(a, 2)])
+
+    async def fail(*args: Any, **kwargs: Any) -> None:
+        raise Invalid("the order change failed after the reservation")
+
+    monkeypatch.setattr(confirm_order.order_events, "append", fail)
+    assert codes(await world.side.confirm(order)) == ["INVALID"]
+    assert world.sent[-2:] == ["/v1/reserve", "/v1/undo"]
+    assert await world.status(order) == "PENDING"
+    assert await stock_row(world.sessions, a.id) == (10, 0)
+
+    monkeypatch.undo()
+    assert (await world.side.confirm(order))["errors"] == []
+    assert await stock_row(world.sessions, a.id) == (10, 2)
+
+
+async def test_reconcile_releases_holds_of_deleted_and_cancelled_orders(world):
+    a, _ = world.shop.products
+    gone, cancelled, kept = [await world.order([(a, n)]) for n in (1, 2, 3)]
+    for order in (gone, cancelled, kept):
+        assert (await world.side.confirm(order))["errors"] == []
+    async with world.sessions() as session:  # changes whose release call never happened
+        await session.execute(sa.delete(models.Order).where(models.Order.id == db_id(gone)))
+        await session.execute(
+            sa.update(models.Order)
+            .where(models.Order.id == db_id(cancelled))
+            .values(status="CANCELLED")
+        )
+        await session.commit()
+    assert await stock_row(world.sessions, a.id) == (10, 6)
+
+    try:
+        async with world.sessions() as session:
+            released = await release_orphans(session)
+            assert released[db_id(gone)] == {a.id: 1}
+            assert released[db_id(cancelled)] == {a.id: 2}
+            assert db_id(kept) not in released
+            assert await release_orphans(session) == {}
+        assert await stock_row(world.sessions, a.id) == (10, 3)
+    finally:
+        async with world.sessions() as session:
+            await session.execute(
+                sa.delete(models.StockMovement).where(models.StockMovement.order_id == db_id(gone))
+            )
+            await session.commit()
+
+
+# --- what a late answer leaves behind ---------------------------------------------------------
+
+
+async def test_a_confirm_that_times_out_leaves_no_reservation_behind(world):
+    a, _ = world.shop.products
+    order = await world.order([(a, 2)])
+    world.board.delay = SLOW_S
+    assert codes(await world.side.confirm(order)) == UNAVAILABLE
+    await world.board.settled()
+    assert await world.status(order) == "PENDING"
+    assert await stock_row(world.sessions, a.id) == (10, 0)
+
+
+async def test_retrying_a_confirm_that_timed_out_confirms_the_order(world):
+    _, b = world.shop.products  # 3 on hand
+    order = await world.order([(b, 3)])
+    world.board.delay = SLOW_S
+    assert codes(await world.side.confirm(order)) == UNAVAILABLE
+    await world.board.settled()
+    world.board.delay = 0
+    retried = await world.side.confirm(order)
+    assert retried["errors"] == []
+    assert await stock_row(world.sessions, b.id) == (3, 3)
+
+
+async def test_a_delivery_that_timed_out_and_is_retried_consumes_once(world):
+    a, _ = world.shop.products
+    order = await world.order([(a, 4)])
+    assert (await world.side.confirm(order))["errors"] == []
+    deliver = {"id": order, "complete": True}
+    world.board.delay = SLOW_S
+    assert codes(await world.side.mutate("deliverOrder", deliver)) == UNAVAILABLE
+    await world.board.settled()
+    world.board.delay = 0
+    assert codes(await world.side.mutate("deliverOrder", deliver)) == []
+    assert await stock_row(world.sessions, a.id) == (6, 0)
+
+
+async def test_an_order_confirmed_after_reconcile_holds_its_stock(world):
+    a, _ = world.shop.products
+    order = await world.order([(a, 2)])
+    order_id = db_id(order)
+    # a confirm whose order change failed after reserving, and whose undo never arrived
+    await HttpStock(world.side.http).reserve(f"reserve:order:{order_id}", order_id, {a.id: 2})
+    async with world.sessions() as session:
+        assert (await release_orphans(session))[order_id] == {a.id: 2}
+    assert (await world.side.confirm(order))["order"]["status"] == "CONFIRMED"
+    assert await held_by(world.sessions, order_id) == {a.id: 2}
+
+
+# --- /readyz ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def reader_key(sessions) -> AsyncIterator[str]:
+    async with sessions() as session:
+        issued = await issue_key(session, name="readyz", company_codes=None, scopes=["order.read"])
+    yield issued.plain
+    async with sessions() as session:
+        await session.execute(sa.delete(models.ApiKey).where(models.ApiKey.id == issued.id))
+        await session.commit()
+
+
+async def test_readyz_shows_the_breaker_state(database_url, make_shop, reader_key, caplog):
+    caplog.set_level(logging.WARNING, logger="app.stock_guard")
+    shop = await make_shop([5])
+    settings = Settings(
+        database_url=database_url,
+        inventory_url=f"http://127.0.0.1:{free_port()}",  # nothing listens there
+        inventory_fail_max=1,
+        inventory_reset_timeout_s=30,
+        inventory_call_timeout_s=CALL_TIMEOUT_S,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    server = await Uvicorn(create_app(settings)).start()
+    try:
+        headers = {"authorization": f"Bearer {reader_key}"}
+        async with httpx.AsyncClient(base_url=server.url, timeout=10, headers=headers) as http:
+            assert (await http.get("/readyz")).json()["inventoryBreaker"] == "closed"
+            body = {"query": PRODUCTS, "variables": {"c": [shop.company_gid]}}
+            answer = (await http.post("/graphql", json=body)).json()
+            ready = await http.get("/readyz")
+    finally:
+        await server.stop()
+    assert answer["data"]["products"]["edges"] == [
+        {"node": {"code": shop.products[0].code, "stock": None}}
+    ]
+    assert answer["errors"][0]["path"] == ["products", "edges", 0, "node", "stock"]
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "database": "up", "inventoryBreaker": "open"}
+    assert "inventory circuit breaker: closed -> open" in caplog.text
