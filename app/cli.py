@@ -6,7 +6,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -162,6 +162,72 @@ def inventory_reconcile(settings: Settings, _: argparse.Namespace) -> None:
     print(f"orders-api: {len(released)} orphaned reservation(s) released")
 
 
+def import_orders(settings: Settings, args: argparse.Namespace) -> None:
+    from tqdm import tqdm
+
+    from app.auth import Principal
+    from app.context import build_context
+    from app.importer import ImportFileError, check_types, read_orders, run_import, write_failures
+    from app.lifespan import database
+    from db.engine import make_engine, make_sessionmaker
+    from db.queries.api_keys import all_company_ids
+    from graphql_schema.schema import schema
+
+    path = Path(args.file)
+    try:
+        records = read_orders(path)
+    except ImportFileError as error:
+        raise SystemExit(f"orders-api: {error}") from None
+    check_types(records, schema._schema)
+    failures = path.with_name(path.name + ".failures.jsonl")
+
+    async def run(database_url: str) -> Any:
+        engine = make_engine(database_url, pool_size=1)
+        sessions = make_sessionmaker(engine)
+
+        async def call(orders: list[dict[str, Any]]) -> dict[str, Any]:
+            async with sessions() as session:
+                principal = Principal(
+                    key_id="cli:import",
+                    company_ids=await all_company_ids(session),
+                    scopes=frozenset({"admin"}),
+                )
+                context = build_context(session, principal, settings, "cli-import")
+                result = await schema.execute(
+                    IMPORT, variable_values={"orders": orders}, context_value=context
+                )
+            if result.errors or result.data is None:
+                raise SystemExit(f"orders-api: the import failed: {result.errors}")
+            return result.data["bulkImportOrders"]
+
+        bar = tqdm(total=len(records), unit="order", desc="importing")
+        try:
+            return await run_import(records, call, progress=bar.update)
+        finally:
+            bar.close()
+            await engine.dispose()
+
+    with database(settings) as database_url:
+        summary, failed = asyncio.run(run(database_url))
+    write_failures(failures, failed)
+    print(
+        f"orders-api: {summary.created} created, {summary.updated} updated,"
+        f" {summary.unchanged} unchanged, {summary.failed} failed"
+    )
+    if summary.failed:
+        print(f"orders-api: failures written to {failures}")
+
+
+IMPORT = """
+mutation Import($orders: [ImportOrderInput!]!) {
+  bulkImportOrders(input: {orders: $orders}) {
+    results { status errors { code field message } }
+    errors { code field message }
+  }
+}
+"""
+
+
 def export_schema(_: Settings, args: argparse.Namespace) -> None:
     from graphql_schema.schema import schema
 
@@ -180,6 +246,8 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply database migrations")
     seed = commands.add_parser("seed-demo", help="fill an empty database with demo data")
     seed.add_argument("--orders", type=int, default=10_000, help="how many orders (10000)")
+    importer = commands.add_parser("import", help="import orders from JSON Lines or CSV")
+    importer.add_argument("file", help="a .jsonl file (one order per line) or a .csv file")
     keys = commands.add_parser("keys", help="API keys: create, list, revoke")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     create = key_commands.add_parser("create", help="make a key; it is printed once")
@@ -202,6 +270,7 @@ def main(argv: list[str] | None = None) -> None:
         "migrate": migrate,
         "seed-demo": seed_demo,
         "export-schema": export_schema,
+        "import": import_orders,
     }
     nested = {
         "inventory": (

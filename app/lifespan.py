@@ -1,5 +1,6 @@
 """Process resources: the database (embedded when no DATABASE_URL), engine and sessionmaker."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -7,6 +8,7 @@ from contextlib import asynccontextmanager, contextmanager
 import httpx
 from starlette.applications import Starlette
 
+from app.bulk_worker import BulkWorker
 from app.domain.rate_limit import RateLimiter
 from app.settings import Settings
 from app.stock_guard import InventoryGuard
@@ -48,9 +50,21 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 if settings.inventory_url
                 else None
             )
+            stop, worker = asyncio.Event(), None
+            if settings.bulk_worker_enabled:
+                background = BulkWorker(
+                    engine,
+                    settings,
+                    guard=app.state.inventory_guard,
+                    inventory_http=app.state.inventory_http,
+                )
+                worker = asyncio.create_task(background.run(stop), name="bulk-worker")
             try:
                 yield
             finally:
+                stop.set()
+                if worker is not None:
+                    await worker
                 if app.state.inventory_http is not None:
                     await app.state.inventory_http.aclose()
                 await engine.dispose()

@@ -93,6 +93,8 @@ def in_scope(model: type[Base], company_ids: Collection[int]) -> sa.ColumnElemen
     """The WHERE term that limits `model` to the caller's companies, through its owners."""
     if model is models.Company:
         return models.Company.id.in_(company_ids)
+    if model is models.BulkOperation:  # runs for a set of companies: all must be the caller's
+        return models.BulkOperation.company_ids.contained_by(sorted(company_ids))
     if model in _OWNER:
         key, owner = _OWNER[model]
         owner_id: InstrumentedAttribute[int] = owner.id  # type: ignore[attr-defined]

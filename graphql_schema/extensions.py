@@ -56,6 +56,11 @@ class QueryBudget(SchemaExtension):
             bounds,
         )
         self._report = {"requestedQueryCost": measures.cost}
+        limiter = context.rate_limiter
+        if limiter is not None:
+            self._report["throttleStatus"] = _throttle_status(
+                limiter, limiter.available(context.principal.key_id, time.monotonic())
+            )
         problem = exceeded(measures, bounds)
         if problem is not None:
             name, actual, limit = problem
@@ -69,11 +74,7 @@ class QueryBudget(SchemaExtension):
     def _charge(self, context: Any, cost: int) -> None:
         limiter = context.rate_limiter
         decision = limiter.spend(context.principal.key_id, cost, time.monotonic())
-        self._report["throttleStatus"] = {
-            "maximumAvailable": limiter.capacity,
-            "currentlyAvailable": round(decision.remaining),
-            "restoreRate": limiter.restore_rate,
-        }
+        self._report["throttleStatus"] = _throttle_status(limiter, decision.remaining)
         if not decision.allowed:
             wait = round(decision.wait_s, 2)
             self.execution_context.result = _refusal(
@@ -84,6 +85,14 @@ class QueryBudget(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self._report} if self._report else {}
+
+
+def _throttle_status(limiter: Any, available: float) -> dict[str, Any]:
+    return {
+        "maximumAvailable": limiter.capacity,
+        "currentlyAvailable": round(available),
+        "restoreRate": limiter.restore_rate,
+    }
 
 
 def _refusal(message: str, extensions: dict[str, Any]) -> ExecutionResult:
@@ -113,17 +122,30 @@ class ClientErrors(MaskErrors):
         return [self._polish(error) for error in super()._process_errors(errors)]
 
     def _polish(self, error: GraphQLError) -> GraphQLError:
-        tokens = _TOO_MANY_TOKENS.search(error.message)
-        if tokens:
-            error.extensions = {
-                "code": "LIMIT_EXCEEDED",
-                "bound": "tokens",
-                "limit": int(tokens[1]),
-            }
+        """A new error, never an edited one: validation errors are cached and shared."""
+        message, extensions = error.message, token_limit_extensions(error) or error.extensions
         context = self.execution_context.context
         if getattr(context.settings, "environment", "production") != "development":
-            error.message = _SUGGESTION.sub("", error.message)
-        return error
+            message = _SUGGESTION.sub("", message)
+        if message == error.message and extensions == error.extensions:
+            return error
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=error.original_error,
+            extensions=extensions,
+        )
+
+
+def token_limit_extensions(error: GraphQLError) -> dict[str, Any] | None:
+    """The parser's token limit, said as our other bounds are."""
+    tokens = _TOO_MANY_TOKENS.search(error.message)
+    if tokens is None:
+        return None
+    return {"code": "LIMIT_EXCEEDED", "bound": "tokens", "limit": int(tokens[1])}
 
 
 class ParsingAndIntrospection(SchemaExtension):

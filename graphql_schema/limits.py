@@ -26,6 +26,8 @@ from graphql import (
     is_list_type,
 )
 
+INTROSPECTION_COST = 100  # per __schema or __type field, whatever it selects
+
 
 @dataclass(frozen=True, slots=True)
 class Measures:
@@ -134,9 +136,11 @@ class _Walker:
     def _field(
         self, node: FieldNode, parent: Any, depth: int, factor: int, seen: frozenset[str]
     ) -> tuple[int, int]:
-        if node.name.value.startswith("__"):
-            return depth, 0
         self.aliases += node.alias is not None
+        if node.name.value in ("__schema", "__type"):
+            # Introspection answers are big but bounded: a flat cost, and no depth, since
+            # GraphiQL's own introspection query nests ofType deeply.
+            return depth, factor * INTROSPECTION_COST
         definition = getattr(parent, "fields", {}).get(node.name.value)
         if definition is None or node.selection_set is None:
             return depth + 1, 0
@@ -169,7 +173,8 @@ class _Walker:
             arg.name.value: _literal(arg.value, self.variables) for arg in node.arguments or ()
         }
         if "first" in definition.args or "last" in definition.args:
-            size = arguments.get("first") or arguments.get("last") or self.bounds.default_page
+            given = [arguments.get(name) for name in ("first", "last")]
+            size = next((n for n in given if n is not None), self.bounds.default_page)
             return max(int(size), 1)
         if not is_list_type(get_nullable_type(definition.type)):
             return 1

@@ -2,11 +2,15 @@
 
 import strawberry
 
+from graphql_schema.bulk_mutation import BulkMutation
+from graphql_schema.bulk_operation_mutation import BulkOperationMutation
 from graphql_schema.inventory_mutation import InventoryMutation
 from graphql_schema.order_mutation import OrderMutation
 from graphql_schema.reference_mutation import ReferenceMutation
 
 
 @strawberry.type
-class Mutation(OrderMutation, InventoryMutation, ReferenceMutation):
+class Mutation(
+    OrderMutation, BulkMutation, BulkOperationMutation, InventoryMutation, ReferenceMutation
+):
     pass

@@ -4,14 +4,16 @@ import strawberry
 from strawberry import relay
 
 from graphql_schema.agents.types import Agent
+from graphql_schema.bulk_operations.types import BulkOperation
 from graphql_schema.clients.types import Client
 from graphql_schema.companies.types import Company
 from graphql_schema.connection import Connection
 from graphql_schema.orders.types import Order
 from graphql_schema.payment_methods.types import PaymentMethod
-from graphql_schema.permissions import OrderRead
+from graphql_schema.permissions import BulkWrite, OrderRead
 from graphql_schema.products.types import Product
 from graphql_schema.seasons.types import Season
+from resolvers.bulk_operations import queries as bulk_operation_queries
 from resolvers.orders import queries as order_queries
 from resolvers.reference import queries as reference_queries
 
@@ -34,6 +36,16 @@ class Query:
         permission_classes=[OrderRead],
         resolver=order_queries.orders,
         description="Orders, filtered and keyset-paged; newest first unless orderBy says else.",
+    )
+    bulk_operation: BulkOperation | None = strawberry.field(
+        permission_classes=[BulkWrite],
+        resolver=bulk_operation_queries.bulk_operation,
+        description="One of your background jobs, with its progress and results.",
+    )
+    bulk_operations: Connection[BulkOperation] = strawberry.field(
+        permission_classes=[BulkWrite],
+        resolver=bulk_operation_queries.bulk_operations_list,
+        description="Your background jobs, newest first.",
     )
     companies: Connection[Company] = strawberry.field(
         permission_classes=[OrderRead], resolver=reference_queries.companies

@@ -6,10 +6,16 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from graphql_schema.agents.types import Agent
+from graphql_schema.bulk_operations.types import BulkOperation
 from graphql_schema.clients.types import Address, Client
 from graphql_schema.companies.types import Company
 from graphql_schema.errors import should_mask
-from graphql_schema.extensions import ClientErrors, ParsingAndIntrospection, QueryBudget
+from graphql_schema.extensions import (
+    ClientErrors,
+    ParsingAndIntrospection,
+    QueryBudget,
+    token_limit_extensions,
+)
 from graphql_schema.mutation import Mutation
 from graphql_schema.orders.events import OrderEvent
 from graphql_schema.orders.shipments import Delivery, Return
@@ -20,7 +26,7 @@ from graphql_schema.query import Query
 from graphql_schema.seasons.types import Season
 
 NODE_TYPES = [
-    Address, Agent, Client, Company, Delivery, Order, OrderEvent, OrderLine,
+    Address, Agent, BulkOperation, Client, Company, Delivery, Order, OrderEvent, OrderLine,
     PaymentMethod, Product, Return, Season,
 ]  # fmt: skip
 
@@ -29,8 +35,15 @@ class OrdersSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Log only the unexpected errors (MaskErrors already did, with the request id)."""
-        return
+        """Log only the unexpected errors (MaskErrors does, with the request id).
+
+        Errors raised before the operation's extensions run (the parser's token limit) only
+        pass through here, so this is where they get their code.
+        """
+        for error in errors:
+            extensions = token_limit_extensions(error)
+            if extensions is not None:
+                error.extensions = extensions
 
 
 schema = OrdersSchema(

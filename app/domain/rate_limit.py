@@ -40,9 +40,16 @@ class RateLimiter:
         self._buckets: dict[str, Bucket] = {}
 
     def spend(self, key_id: str, cost: float, now: float) -> Decision:
+        return self._bucket(key_id, now).spend(cost, now)
+
+    def available(self, key_id: str, now: float) -> float:
+        """What the key could spend now, without spending it."""
+        return self._bucket(key_id, now).spend(0, now).remaining
+
+    def _bucket(self, key_id: str, now: float) -> Bucket:
         bucket = self._buckets.get(key_id)
         if bucket is None:
             bucket = self._buckets[key_id] = Bucket(
                 self.capacity, self.restore_rate, available=self.capacity, updated_at=now
             )
-        return bucket.spend(cost, now)
+        return bucket

@@ -1,6 +1,7 @@
 """All tables; importing this module registers them on Base.metadata (Alembic reads it)."""
 
 from db.models.api_key import ApiKey
+from db.models.bulk_operation import BulkOperation, BulkOperationItem
 from db.models.company import Company
 from db.models.order import Discount, Order, OrderLine
 from db.models.order_event import OrderEvent
@@ -13,6 +14,8 @@ from db.models.stock import StockItem, StockMovement, StockReservation
 __all__ = [
     "Address",
     "ApiKey",
+    "BulkOperation",
+    "BulkOperationItem",
     "Company",
     "Delivery",
     "DeliveryItem",

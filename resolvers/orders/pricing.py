@@ -69,10 +69,10 @@ async def price_lines(
             for line, product, request, amount in zip(lines, found, requests, amounts, strict=True)
         ],
         line_discounts=[
-            _discount_rows(line.discounts, amount.discount_steps)
+            discount_rows(line.discounts, amount.discount_steps)
             for line, amount in zip(lines, amounts, strict=True)
         ],
-        header_discounts=_discount_rows(discounts, totals.discount_steps),
+        header_discounts=discount_rows(discounts, totals.discount_steps),
         totals=totals,
         stock_lines=[
             StockLine(product_id=product.id, product_code=product.code, quantity=line.quantity)
@@ -120,7 +120,7 @@ def _line_row(
     }
 
 
-def _discount_rows(
+def discount_rows(
     discounts: Sequence[DiscountInput], steps: Sequence[Decimal]
 ) -> list[dict[str, Any]]:
     return [

@@ -1,0 +1,1 @@
+"""Background bulk operations: start, read, cancel."""
