@@ -40,6 +40,7 @@ class OrderListFilter:
     ordered_to: datetime | None = None
     updated_since: datetime | None = None
     search: str | None = None
+    settled_only: bool = False  # for change feeds: nothing a running write could still precede
 
 
 def select_orders(list_filter: OrderListFilter, *, company_ids: Collection[int]) -> Select[Any]:
@@ -67,7 +68,35 @@ def select_orders(list_filter: OrderListFilter, *, company_ids: Collection[int])
         conditions.append(Order.updated_at >= f.updated_since)
     if f.search:
         conditions.append(_matches_text(f.search))
+    if f.settled_only:
+        conditions.append(Order.updated_at < _write_horizon())
     return query.where(*conditions)
+
+
+def _write_horizon() -> sa.ColumnElement[datetime]:
+    """The start of the oldest transaction that is writing now (or the present moment).
+
+    A write stamps updated_at at or after its transaction's start, so no change stamped before
+    this moment can still be uncommitted: a feed that stops here never has a change land behind
+    its cursor later. The cost is that a change shows up once its transaction has ended.
+    """
+    activity = sa.table(
+        "pg_stat_activity",
+        sa.column("xact_start"),
+        sa.column("backend_xid"),
+        sa.column("pid"),
+        sa.column("datname"),
+    )
+    oldest_writer = (
+        sa.select(sa.func.min(activity.c.xact_start))
+        .where(
+            activity.c.backend_xid.is_not(None),
+            activity.c.pid != sa.func.pg_backend_pid(),
+            activity.c.datname == sa.func.current_database(),
+        )
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(oldest_writer, sa.func.clock_timestamp())
 
 
 def _matches_text(text: str) -> sa.ColumnElement[bool]:

@@ -39,7 +39,9 @@ class OrderFilter:
     )
     updated_since: datetime | None = strawberry.field(
         default=None,
-        description="Changed at or after this instant: with UPDATED_AT_ASC, an ERP sync feed.",
+        description="Changed at or after this instant. With orderBy UPDATED_AT_ASC this is a"
+        " change feed that sees every change exactly once: it serves only changes that no"
+        " running transaction can still precede, so a change appears once it has committed.",
     )
     search: str | None = strawberry.field(
         default=None, description="Text contained in the order number or the client's name."

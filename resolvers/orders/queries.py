@@ -47,9 +47,8 @@ async def orders(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[Order]:
-    query = order_queries.select_orders(
-        _list_filter(filter or OrderFilter()), company_ids=info.context.loaders.company_ids
-    )
+    list_filter = _list_filter(filter or OrderFilter(), feed=order_by is OrderSort.UPDATED_AT_ASC)
+    query = order_queries.select_orders(list_filter, company_ids=info.context.loaders.company_ids)
     ordering = order_queries.ORDERINGS[order_by.value]
     return await list_connection(
         info, Order, models.Order, query, ordering,
@@ -57,7 +56,8 @@ async def orders(
     )  # fmt: skip
 
 
-def _list_filter(given: OrderFilter) -> order_queries.OrderListFilter:
+def _list_filter(given: OrderFilter, *, feed: bool) -> order_queries.OrderListFilter:
+    """`feed`: paging by UPDATED_AT_ASC is how ERPs sync, so it only serves settled changes."""
     for name in ("ordered_from", "ordered_to", "updated_since"):
         _require_timezone(getattr(given, name), name)
     return order_queries.OrderListFilter(
@@ -71,6 +71,7 @@ def _list_filter(given: OrderFilter) -> order_queries.OrderListFilter:
         ordered_to=given.ordered_to,
         updated_since=given.updated_since,
         search=given.search,
+        settled_only=feed,
     )
 
 
