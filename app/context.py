@@ -5,11 +5,12 @@ from typing import TypeAlias
 
 import httpx
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from app.auth import Principal
 from app.domain.rate_limit import RateLimiter
+from app.event_stream import EventStream
 from app.settings import Settings
 from app.stock_guard import GuardedStock, InventoryGuard, stock_for
 from resolvers.dataloaders import Loaders
@@ -26,9 +27,17 @@ class AppContext:
     request_id: str
     stock: GuardedStock
     rate_limiter: RateLimiter | None
+    sessionmaker: async_sessionmaker[AsyncSession] | None  # for work outside the request's session
+    events: EventStream | None
     stock_levels: DataLoader[int, int] = field(
         metadata={"doc": "units available per product id, batched per request"}
     )
+    connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
+
+    def act_as(self, principal: Principal) -> None:
+        """Who a WebSocket turned out to be, once its connection_init carried a key."""
+        self.principal = principal
+        self.loaders = Loaders(self.session, company_ids=principal.company_ids)
 
 
 Info: TypeAlias = strawberry.Info[AppContext, None]
@@ -43,6 +52,8 @@ def build_context(
     guard: InventoryGuard | None = None,
     inventory_http: httpx.AsyncClient | None = None,
     rate_limiter: RateLimiter | None = None,
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+    events: EventStream | None = None,
 ) -> AppContext:
     """Assembles; the process-wide guard and HTTP client come from the app's state."""
     stock = stock_for(session, guard or InventoryGuard.from_settings(settings), inventory_http)
@@ -59,5 +70,7 @@ def build_context(
         request_id=request_id,
         stock=stock,
         rate_limiter=rate_limiter,
+        sessionmaker=sessionmaker,
+        events=events,
         stock_levels=DataLoader(load_fn=load_levels),
     )

@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 
 from app.bulk_worker import BulkWorker
 from app.domain.rate_limit import RateLimiter
+from app.event_stream import EventStream
 from app.settings import Settings
 from app.stock_guard import InventoryGuard
 from db.embedded import EmbeddedPostgres
@@ -41,6 +42,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             app.state.engine = engine
             app.state.sessionmaker = make_sessionmaker(engine)
             app.state.inventory_guard = InventoryGuard.from_settings(settings)
+            app.state.event_stream = EventStream(database_url)
             app.state.rate_limiter = RateLimiter(
                 capacity=settings.rate_limit_capacity,
                 restore_rate=settings.rate_limit_restore_rate,
@@ -65,6 +67,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 stop.set()
                 if worker is not None:
                     await worker
+                await app.state.event_stream.close()
                 if app.state.inventory_http is not None:
                     await app.state.inventory_http.aclose()
                 await engine.dispose()

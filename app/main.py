@@ -9,14 +9,21 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
 
-from app.auth import Principal
+from app.auth import Principal, credentials
 from app.context import AppContext, build_context
 from app.lifespan import lifespan
-from app.middleware import ApiKeyMiddleware, DbSessionMiddleware, RequestIdMiddleware
+from app.middleware import (
+    ApiKeyMiddleware,
+    DbSessionMiddleware,
+    RequestIdMiddleware,
+    authenticate,
+)
 from app.settings import Settings, get_settings
 from graphql_schema.schema import schema
 
@@ -34,10 +41,13 @@ class GraphQLApp(GraphQL[AppContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> AppContext:
-        session: AsyncSession = request.scope["db_session"]
-        # ApiKeyMiddleware set it, or answered 401; only the GraphiQL page gets here without one
-        principal: Principal = getattr(request.state, "principal", _NOBODY)
         state = request.app.state
+        # A WebSocket has no request session: its subscriptions open a short one per event,
+        # and this one (never used for I/O) only backs the loaders.
+        session: AsyncSession = request.scope.get("db_session") or state.sessionmaker()
+        # ApiKeyMiddleware set it, or answered 401; only the GraphiQL page and a WebSocket
+        # (whose key may come in connection_init) get here without one
+        principal: Principal = getattr(request.state, "principal", _NOBODY)
         return build_context(
             session,
             principal,
@@ -46,7 +56,26 @@ class GraphQLApp(GraphQL[AppContext, None]):
             guard=state.inventory_guard,
             inventory_http=state.inventory_http,
             rate_limiter=state.rate_limiter,
+            sessionmaker=state.sessionmaker,
+            events=state.event_stream,
         )
+
+    async def on_ws_connect(self, context: AppContext) -> UnsetType | dict[str, object] | None:
+        """Refuse a WebSocket that brought no valid key, in its headers or its connection_init."""
+        if context.principal is not _NOBODY:
+            return UNSET
+        params = context.connection_params or {}
+        presented = credentials(
+            {name.lower().encode(): str(value).encode() for name, value in params.items()}
+        )
+        if presented is None or context.sessionmaker is None:
+            raise ConnectionRejectionError({"message": "send an API key in connection_init"})
+        async with context.sessionmaker() as session:
+            principal = await authenticate(session, presented)
+        if principal is None:
+            raise ConnectionRejectionError({"message": "unknown or revoked API key"})
+        context.act_as(principal)
+        return UNSET
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL, with the headers editor showing where the API key goes."""
@@ -77,9 +106,11 @@ async def readyz(request: Request) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
+    graphql = GraphQLApp(settings)
     return Starlette(
         routes=[
-            Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

@@ -49,29 +49,55 @@ class ApiKeyMiddleware:
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == self.path:
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http" or scope["path"] != self.path or _wants_ide(scope):
             await self.app(scope, receive, send)
             return
         presented = credentials(dict(scope["headers"]))
         if presented is None:
-            await _unauthorized("send an API key: Authorization: Bearer <key>")(
-                scope, receive, send
-            )
+            refusal = _unauthorized("send an API key: Authorization: Bearer <key>")
+            await refusal(scope, receive, send)
             return
-        session: AsyncSession = scope["db_session"]
-        key = await api_keys.active_key(session, digest(presented))
-        if key is None:
+        principal = await authenticate(scope["db_session"], presented)
+        if principal is None:
             await _unauthorized("unknown or revoked API key")(scope, receive, send)
             return
-        companies = (
-            frozenset(key.company_ids)
-            if key.company_ids is not None
-            else await api_keys.all_company_ids(session)
-        )
-        scope.setdefault("state", {})["principal"] = Principal(
-            key_id=f"key:{key.id}:{key.name}", company_ids=companies, scopes=frozenset(key.scopes)
-        )
+        scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A key in the handshake's headers is checked here.
+
+        Browsers cannot set those headers: they send the key in connection_init instead, which
+        GraphQLApp.on_ws_connect checks.
+        """
+        presented = credentials(dict(scope["headers"]))
+        if presented is not None:
+            sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
+            async with sessionmaker() as session:
+                principal = await authenticate(session, presented)
+            if principal is None:
+                await send({"type": "websocket.close", "code": 4401})
+                return
+            scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
+
+
+async def authenticate(session: AsyncSession, presented: str) -> Principal | None:
+    """The principal of an active key, or None for an unknown or revoked one."""
+    key = await api_keys.active_key(session, digest(presented))
+    if key is None:
+        return None
+    companies = (
+        frozenset(key.company_ids)
+        if key.company_ids is not None
+        else await api_keys.all_company_ids(session)
+    )
+    return Principal(
+        key_id=f"key:{key.id}:{key.name}", company_ids=companies, scopes=frozenset(key.scopes)
+    )
 
 
 def _wants_ide(scope: Scope) -> bool:

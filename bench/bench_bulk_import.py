@@ -20,21 +20,20 @@ from typing import Any
 
 import asyncpg
 import sqlalchemy as sa
-import strawberry
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.auth import Principal
+from app.bulk_worker import BulkWorker
 from app.context import build_context
 from app.settings import Settings, normalise_dsn
+from app.stock_guard import InventoryGuard
 from db import models
 from db.embedded import EmbeddedPostgres
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_async
-from graphql_schema.bulk_mutation import BulkMutation
-from graphql_schema.mutation import Mutation
-from graphql_schema.schema import NODE_TYPES, OrdersSchema, schema
+from graphql_schema.schema import schema
 
 IMPORT = """
 mutation Import($input: BulkImportOrdersInput!) {
@@ -49,28 +48,13 @@ PRODUCTS = 200
 STATUSES = ["PENDING", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"]
 
 
-def bulk_schema() -> OrdersSchema:
-    """The root schema once it binds BulkMutation; until then, one with only the bulk fields."""
-    fields = {field.python_name for field in Mutation.__strawberry_definition__.fields}
-    if "bulk_import_orders" in fields:
-        return schema
-
-    @strawberry.type
-    class Query:
-        ping: bool = True
-
-    return OrdersSchema(
-        query=Query, mutation=BulkMutation, types=NODE_TYPES, extensions=schema.extensions
-    )
-
-
-def payload(first: int, count: int, lines: int) -> list[dict[str, Any]]:
+def payload(first: int, count: int, lines: int, source: str = "ERP") -> list[dict[str, Any]]:
     """Orders numbered from `first`: 5 statuses in turn, lines over 200 products, a discount."""
     return [
         {
             "companyCode": "BENCH",
-            "source": "ERP",
-            "externalId": f"ERP-{n:06d}",
+            "source": source,
+            "externalId": f"{source}-{n:06d}",
             "clientCode": f"CLI-{n % 50:02d}",
             "status": STATUSES[n % len(STATUSES)],
             "orderedAt": f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}",
@@ -110,7 +94,7 @@ async def reference_data(sessions: Any) -> frozenset[int]:
 
 async def import_all(sessions: Any, companies: frozenset[int], calls: list[Any]) -> list[float]:
     """Run every call in its own session and request context; the seconds each took."""
-    target = bulk_schema()
+    target = schema
     settings = Settings(database_url=None, _env_file=None)  # type: ignore[call-arg]
     principal = Principal(key_id="bench", company_ids=companies, scopes=frozenset({"admin"}))
     seconds = []
@@ -128,6 +112,41 @@ async def import_all(sessions: Any, companies: frozenset[int], calls: list[Any])
         assert data["counts"]["failed"] == 0, data
         print(f"  {len(orders)} orders in {seconds[-1]:.2f} s: {data['counts']}")
     return seconds
+
+
+START = """
+mutation Start($orders: [ImportOrderInput!]!) {
+  startBulkImport(input: {orders: $orders}) { bulkOperation { id } errors { field message } }
+}
+"""
+
+
+async def in_background(
+    engine: Any, sessions: Any, companies: frozenset[int], orders: list[dict[str, Any]]
+) -> float:
+    """Accept the job, then let one worker drain it chunk by chunk; seconds from start to done."""
+    settings = Settings(database_url=None, bulk_chunk_size=500, _env_file=None)  # type: ignore[call-arg]
+    principal = Principal(key_id="bench", company_ids=companies, scopes=frozenset({"admin"}))
+    started = time.perf_counter()
+    async with sessions() as session:
+        context = build_context(session, principal, settings, request_id="bench")
+        result = await schema.execute(
+            START, variable_values={"orders": orders}, context_value=context
+        )
+    assert result.errors is None, result.errors
+    assert result.data["startBulkImport"]["errors"] == [], result.data
+    accepted = time.perf_counter() - started
+    print(f"  accepted in {accepted:.2f} s")
+    guard = InventoryGuard.from_settings(settings)
+    worker = BulkWorker(engine, settings, guard=guard)
+    chunks = 0
+    while await worker.run_once():
+        chunks += 1
+    async with sessions() as session:
+        done = await session.scalar(sa.select(sa.func.sum(models.BulkOperation.done_count)))
+    assert done == len(orders), f"{done} of {len(orders)} done after {chunks} chunks"
+    print(f"  {chunks} chunks of {settings.bulk_chunk_size}")
+    return time.perf_counter() - started
 
 
 async def bench(server_url: str, orders: int, per_call: int, lines: int) -> None:
@@ -149,6 +168,9 @@ async def bench(server_url: str, orders: int, per_call: int, lines: int) -> None
         print("importing the same payloads again (every order UNCHANGED)")
         again = sum(await import_all(sessions, companies, calls))
         print(f"unchanged: {orders} orders in {again:.2f} s = {orders / again:,.0f} orders/s")
+        print("the same orders (another source) through a background job: startBulkImport")
+        job = await in_background(engine, sessions, companies, payload(0, orders, lines, "JOB"))
+        print(f"job:       {orders} orders in {job:.2f} s = {orders / job:,.0f} orders/s")
         await engine.dispose()
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -24,6 +24,7 @@ from graphql_schema.payment_methods.types import PaymentMethod
 from graphql_schema.products.types import Product
 from graphql_schema.query import Query
 from graphql_schema.seasons.types import Season
+from graphql_schema.subscription import Subscription
 
 NODE_TYPES = [
     Address, Agent, BulkOperation, Client, Company, Delivery, Order, OrderEvent, OrderLine,
@@ -49,6 +50,7 @@ class OrdersSchema(strawberry.Schema):
 schema = OrdersSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=NODE_TYPES,
     extensions=[
         ParsingAndIntrospection,

@@ -74,12 +74,18 @@ async def record_results(
 ) -> None:
     """Items as done or failed with what happened; the operation's counts move with them."""
     failed = sum(1 for _, ok, _ in results if not ok)
-    for item_id, ok, result in results:
-        await session.execute(
-            sa.update(BulkOperationItem)
-            .where(BulkOperationItem.id == item_id)
-            .values(status="DONE" if ok else "FAILED", result=result, processed_at=sa.func.now())
-        )
+    await session.execute(  # one statement for the chunk: an executemany by primary key
+        sa.update(BulkOperationItem),
+        [
+            {"id": item_id, "status": "DONE" if ok else "FAILED", "result": result}
+            for item_id, ok, result in results
+        ],
+    )
+    await session.execute(
+        sa.update(BulkOperationItem)
+        .where(BulkOperationItem.id.in_([item_id for item_id, _, _ in results]))
+        .values(processed_at=sa.func.now())
+    )
     await session.execute(
         sa.update(BulkOperation)
         .where(BulkOperation.id == operation_id)

@@ -1,0 +1,16 @@
+"""Subscription root: streams over WebSocket (graphql-transport-ws)."""
+
+import strawberry
+
+from graphql_schema.orders.events import OrderEvent
+from graphql_schema.permissions import OrderRead
+from resolvers.orders.order_events import order_events
+
+
+@strawberry.type
+class Subscription:
+    order_events: OrderEvent = strawberry.subscription(
+        permission_classes=[OrderRead],
+        resolver=order_events,
+        description="Order history events of your companies, as they commit.",
+    )
