@@ -38,13 +38,11 @@ def _whole_call_failed(
     items: Sequence[BulkOperationItem], data: dict[str, Any] | None, field: str
 ) -> list[Outcome] | None:
     payload = (data or {}).get(field)
-    if payload is None or payload["errors"]:
-        errors = (
-            payload["errors"]
-            if payload
-            else [{"code": "INTERNAL", "field": None, "message": "the chunk could not run"}]
-        )
-        return [(item.id, False, {"errors": errors}) for item in items]
+    if payload is None:
+        # the mutation itself broke: roll the whole chunk back rather than guess what it did
+        raise RuntimeError(f"{field} gave no answer for the chunk")
+    if payload["errors"]:  # refused as a whole before anything was written
+        return [(item.id, False, {"errors": payload["errors"]}) for item in items]
     return None
 
 

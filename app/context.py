@@ -33,6 +33,7 @@ class AppContext:
         metadata={"doc": "units available per product id, batched per request"}
     )
     connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
+    over_websocket: bool = False  # only subscriptions run there (see QueryBudget)
 
     def act_as(self, principal: Principal) -> None:
         """Who a WebSocket turned out to be, once its connection_init carried a key."""

@@ -42,13 +42,13 @@ class GraphQLApp(GraphQL[AppContext, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> AppContext:
         state = request.app.state
-        # A WebSocket has no request session: its subscriptions open a short one per event,
-        # and this one (never used for I/O) only backs the loaders.
+        # A WebSocket has no request session: it runs only subscriptions, which open a short
+        # session per event; this one never connects and only backs the loaders.
         session: AsyncSession = request.scope.get("db_session") or state.sessionmaker()
         # ApiKeyMiddleware set it, or answered 401; only the GraphiQL page and a WebSocket
         # (whose key may come in connection_init) get here without one
         principal: Principal = getattr(request.state, "principal", _NOBODY)
-        return build_context(
+        context = build_context(
             session,
             principal,
             self.settings,
@@ -59,6 +59,8 @@ class GraphQLApp(GraphQL[AppContext, None]):
             sessionmaker=state.sessionmaker,
             events=state.event_stream,
         )
+        context.over_websocket = isinstance(request, WebSocket)
+        return context
 
     async def on_ws_connect(self, context: AppContext) -> UnsetType | dict[str, object] | None:
         """Refuse a WebSocket that brought no valid key, in its headers or its connection_init."""

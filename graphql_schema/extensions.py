@@ -8,6 +8,7 @@ from typing import Any
 
 from graphql import ExecutionResult, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from app.observability import request_id_var
 from graphql_schema.limits import Bounds, exceeded, measure
@@ -62,7 +63,13 @@ class QueryBudget(SchemaExtension):
                 limiter, limiter.available(context.principal.key_id, time.monotonic())
             )
         problem = exceeded(measures, bounds)
-        if problem is not None:
+        if context.over_websocket and execution.operation_type is not OperationType.SUBSCRIPTION:
+            # a WebSocket lives long: queries and mutations there would hold a connection
+            execution.result = _refusal(
+                "only subscriptions run over WebSocket; send queries and mutations over HTTP",
+                {"code": "INVALID"},
+            )
+        elif problem is not None:
             name, actual, limit = problem
             execution.result = _refusal(
                 f"query {name} is {actual}, over the limit of {limit}",

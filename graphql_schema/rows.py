@@ -11,6 +11,15 @@ from app.context import Info
 from db.base import Base
 
 T = TypeVar("T")
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns
+
+
+def row_id(node_id: str) -> int | None:
+    """The database id inside a global id, or None when it cannot be one of ours."""
+    if not (node_id.isascii() and node_id.isdigit()) or len(node_id) > 10:
+        return None
+    value = int(node_id)
+    return value if 0 < value <= MAX_ROW_ID else None
 
 
 @cache
@@ -33,14 +42,20 @@ class RowNode(relay.Node):
     model: ClassVar[type[Base]]
 
     @classmethod
-    def is_one(cls, row: Any) -> bool:
-        """Whether a row of `model` is a node of this type (clients and agents share a table)."""
+    def is_one(cls, row: Any, info: Info) -> bool:
+        """Whether `node(id)` may answer this row as this type.
+
+        Clients and agents share a table; some types need more than the order.read scope.
+        """
         return True
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> Sequence[Any]:
-        ids = [int(node_id) if node_id.isdigit() else 0 for node_id in node_ids]
+        ids = [row_id(node_id) or 0 for node_id in node_ids]  # 0 matches no row
         rows = await info.context.loaders.by_id(cls.model).load_many(ids)
-        return [from_row(cls, row) if row is not None and cls.is_one(row) else None for row in rows]
+        return [
+            from_row(cls, row) if row is not None and cls.is_one(row, info) else None
+            for row in rows
+        ]

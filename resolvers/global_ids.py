@@ -4,6 +4,9 @@ from strawberry import relay
 
 from app.domain.errors import DomainError, InputPath, NotFound
 from graphql_schema.errors import QueryInputError
+from graphql_schema.rows import row_id
+
+MAX_IDS = 1000  # ids in one list argument
 
 
 def decode_id(global_id: relay.GlobalID, expected: str, *, argument: str) -> int:
@@ -11,9 +14,10 @@ def decode_id(global_id: relay.GlobalID, expected: str, *, argument: str) -> int
         raise QueryInputError(
             argument, f"expected {_noun(expected)} id, got {_noun(global_id.type_name)} id"
         )
-    if not global_id.node_id.isdigit():
+    value = row_id(global_id.node_id)
+    if value is None:
         raise QueryInputError(argument, "malformed id")
-    return int(global_id.node_id)
+    return value
 
 
 def decode_ids(
@@ -21,14 +25,22 @@ def decode_ids(
 ) -> list[int] | None:
     if global_ids is None:
         return None
+    if len(global_ids) > MAX_IDS:
+        raise QueryInputError(argument, f"at most {MAX_IDS} ids, got {len(global_ids)}")
     return [decode_id(global_id, expected, argument=argument) for global_id in global_ids]
 
 
 def input_id(global_id: relay.GlobalID, expected: str, path: InputPath) -> int:
     """An id inside a mutation input: a wrong type reads as NOT_FOUND, like a missing row."""
-    if global_id.type_name != expected or not global_id.node_id.isdigit():
+    value = id_of(global_id, expected)
+    if value is None:
         raise NotFound(f"no {expected} with this id", path=path)
-    return int(global_id.node_id)
+    return value
+
+
+def id_of(global_id: relay.GlobalID, expected: str) -> int | None:
+    """The row id, or None for an id of another type or one that cannot be ours."""
+    return row_id(global_id.node_id) if global_id.type_name == expected else None
 
 
 def optional_input_id(

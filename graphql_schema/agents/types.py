@@ -5,6 +5,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from app.context import Info
 from app.domain.vocabulary import PartnerRole
 from db import models
 from graphql_schema.clients.types import Partner
@@ -18,5 +19,5 @@ class Agent(RowNode, Partner):
     id: relay.NodeID[int]
 
     @classmethod
-    def is_one(cls, row: Any) -> bool:
+    def is_one(cls, row: Any, info: Info) -> bool:
         return PartnerRole.REPRESENTATIVE.value in row.roles

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -43,6 +44,11 @@ class BulkOperationResult:
 @strawberry.type(description="A background job: import or batch update, run in chunks.")
 class BulkOperation(RowNode):
     model = models.BulkOperation
+
+    @classmethod
+    def is_one(cls, row: Any, info: Info) -> bool:
+        """node(id) must not show jobs to a key that bulkOperation(id) would refuse."""
+        return info.context.principal.allows("order.bulkwrite")
 
     id: relay.NodeID[int]
     kind: BulkOperationKind

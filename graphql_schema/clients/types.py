@@ -67,7 +67,7 @@ class Client(RowNode, Partner):
     route_code: str | None
 
     @classmethod
-    def is_one(cls, row: Any) -> bool:
+    def is_one(cls, row: Any, info: Info) -> bool:
         return PartnerRole.CLIENT.value in row.roles
 
     @strawberry.field(description="The client's addresses, shipping and billing.")

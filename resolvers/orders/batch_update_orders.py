@@ -4,10 +4,12 @@ Every item runs in its own transaction through the same function as its single m
 refused item changes nothing and does not undo the items before it.
 """
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.context import AppContext, Info
+from app.domain.errors import ErrorCode
 from app.domain.imports import size_errors
 from db import models
 from graphql_schema.errors import UserError, input_path
@@ -30,6 +32,10 @@ _CHANGES: dict[BatchAction, Callable[[AppContext, Any], Awaitable[models.Order]]
     BatchAction.RETURN: return_items,
     BatchAction.CANCEL: cancel,
 }
+
+
+log = logging.getLogger(__name__)
+_INTERNAL = "internal error; this item was not applied, the others stand"
 
 
 async def batch_update_orders(
@@ -56,7 +62,12 @@ async def batch_update_orders(
 async def _run(ctx: AppContext, action: BatchAction, index: int, item: Any) -> BatchOrderResult:
     """One item, committed or rolled back on its own, as its single mutation would be."""
     change = _CHANGES[action]
-    row, errors = await in_transaction(ctx.session, lambda: change(ctx, item), ctx.stock)
+    try:
+        row, errors = await in_transaction(ctx.session, lambda: change(ctx, item), ctx.stock)
+    except Exception:
+        # a bug, not a refusal: the items before it are committed, so this one alone fails
+        log.exception("batchUpdateOrders: %s item %s failed", action.value, index)
+        row, errors = None, [UserError(code=ErrorCode.INTERNAL, field=None, message=_INTERNAL)]
     payload = order_payload(ctx, row, errors)
     prefix = input_path((action.value, index))
     return BatchOrderResult(

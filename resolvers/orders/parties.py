@@ -9,7 +9,7 @@ from app.domain import new_order
 from app.domain.errors import DomainError, NotFound
 from app.domain.vocabulary import PartnerRole
 from db import models
-from resolvers.global_ids import optional_input_id
+from resolvers.global_ids import id_of, optional_input_id
 
 
 class PartiesInput(Protocol):
@@ -28,13 +28,18 @@ async def check_parties(
     ids = {
         field: optional_input_id(getattr(given, field), node_type, (field,), errors)
         for field, node_type in _ID_TYPES.items()
+        if field not in _PARTIES
     }
+    # the party checks report an unknown or malformed client or agent id themselves
+    for field, node_type in _PARTIES.items():
+        given_id = getattr(given, field)
+        ids[field] = None if given_id is None else id_of(given_id, node_type)
     load = ctx.loaders.by_id
     client = await _load(load(models.Partner), ids["client_id"])
     agent = await _load(load(models.Partner), ids["agent_id"])
-    errors.extend(_party("client_id", client, PartnerRole.CLIENT, company_id, ids))
-    if ids["agent_id"] is not None:
-        errors.extend(_party("agent_id", agent, PartnerRole.REPRESENTATIVE, company_id, ids))
+    errors.extend(_party("client_id", client, PartnerRole.CLIENT, company_id))
+    if given.agent_id is not None:
+        errors.extend(_party("agent_id", agent, PartnerRole.REPRESENTATIVE, company_id))
     for field, model in (("season_id", models.Season), ("payment_method_id", models.PaymentMethod)):
         row = await _load(load(model), ids[field])
         if ids[field] is not None and (row is None or row.company_id != company_id):
@@ -50,6 +55,7 @@ async def check_parties(
     return ids
 
 
+_PARTIES = {"client_id": "Client", "agent_id": "Agent"}
 _ID_TYPES = {
     "client_id": "Client",
     "agent_id": "Agent",
@@ -61,10 +67,8 @@ _ID_TYPES = {
 
 
 def _party(
-    field: str, row: models.Partner | None, role: PartnerRole, company_id: int, ids: dict[str, Any]
+    field: str, row: models.Partner | None, role: PartnerRole, company_id: int
 ) -> list[DomainError]:
-    if ids[field] is None and field == "client_id":
-        return []  # the bad id itself is already reported
     view = new_order.PartyView(row.id, row.company_id, row.roles) if row else None
     return new_order.party_errors(view, role, company_id=company_id, path=(field,))
 

@@ -12,7 +12,7 @@ from app.domain.new_order import LineRequest, line_errors, price_errors
 from app.domain.stock import StockLine
 from db import models
 from graphql_schema.orders.inputs import DiscountInput, OrderLineInput
-from resolvers.global_ids import optional_input_id
+from resolvers.global_ids import id_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +36,8 @@ async def price_lines(
     errors: list[DomainError],
 ) -> PricedLines | None:
     """Look the products up, check every line, and compute the amounts; None when errors."""
-    product_ids = [
-        optional_input_id(line.product_id, "Product", ("lines", i, "product_id"), errors)
-        for i, line in enumerate(lines)
-    ]
+    # an unknown or malformed product id is reported once, by line_errors below
+    product_ids = [id_of(line.product_id, "Product") for line in lines]
     found = await ctx.loaders.by_id(models.Product).load_many([pid or 0 for pid in product_ids])
     requests = [
         LineRequest(

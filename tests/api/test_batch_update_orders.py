@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from strawberry.relay import to_base64
 
 from tests.api.bulk_schema import BulkGraphQL
 from tests.api.test_create_order import (
@@ -174,3 +175,43 @@ async def test_a_call_with_no_item_or_too_many_runs_nothing(gql, shop, count, er
 
     assert (payload["results"], payload["errors"]) == ([], [error])
     assert (await read_order(gql, order_id, STATE))["status"] == "PENDING"
+
+
+async def test_an_item_that_breaks_fails_alone_and_the_others_stand(gql, factory, monkeypatch):
+    """A bug in one item must not answer the whole call with an error after others committed."""
+    from resolvers.orders import batch_update_orders as batch
+
+    company = await factory.company()
+    client = await factory.client(company)
+    product = await factory.product(company)
+    first = await factory.order(company, client, [(product, 1, product.list_price)])
+    second = await factory.order(company, client, [(product, 1, product.list_price)])
+    original = batch._CHANGES[batch.BatchAction.CONFIRM]
+
+    async def breaks_on_the_second(ctx, item):
+        if item.id.node_id == str(second.id):
+            raise RuntimeError("a bug")
+        return await original(ctx, item)
+
+    monkeypatch.setitem(batch._CHANGES, batch.BatchAction.CONFIRM, breaks_on_the_second)
+    ids = [to_base64("Order", order.id) for order in (first, second)]
+    result = await gql(
+        "mutation($input: BatchUpdateOrdersInput!) { batchUpdateOrders(input: $input) {"
+        " results { index order { status } errors { code message } } errors { code } } }",
+        {"input": {"confirm": [{"id": ids[0]}, {"id": ids[1]}]}},
+    )
+
+    assert result.errors is None
+    assert result.data["batchUpdateOrders"]["results"] == [
+        {"index": 0, "order": {"status": "CONFIRMED"}, "errors": []},
+        {
+            "index": 1,
+            "order": None,
+            "errors": [
+                {
+                    "code": "INTERNAL",
+                    "message": "internal error; this item was not applied, the others stand",
+                }
+            ],
+        },
+    ]

@@ -232,3 +232,25 @@ async def test_a_batch_job_confirms_orders_one_transaction_each(caller, worker, 
     [failed] = [e["node"] for e in done["results"]["edges"] if e["node"]["status"] == "FAILED"]
     assert failed["position"] == 1
     assert failed["result"]["errors"][0]["field"] == "confirm.1.id"
+
+
+async def test_node_shows_a_job_only_to_a_key_that_may_see_jobs(caller, engine, shops, settings):
+    from app.auth import Principal
+    from tests.bulk.conftest import Caller
+
+    started = await start(caller, [order(0)])
+    reader = Caller(
+        engine,
+        Principal(
+            key_id="r",
+            company_ids=frozenset({shops[0].company.id}),
+            scopes=frozenset({"order.read"}),
+        ),
+        settings,
+    )
+    query = "query($id: ID!) { node(id: $id) { ... on BulkOperation { status } } }"
+
+    assert await reader(query, {"id": started["bulkOperation"]["id"]}) == {"node": None}
+    assert await caller(query, {"id": started["bulkOperation"]["id"]}) == {
+        "node": {"status": "CREATED"}
+    }

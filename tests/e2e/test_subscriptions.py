@@ -120,3 +120,20 @@ async def test_a_websocket_without_a_valid_key_is_closed(server, companies, init
                 await socket_.recv()
 
     assert closed.value.rcvd.code == 4403
+
+
+async def test_queries_and_mutations_are_refused_over_a_websocket(server, companies):
+    """A WebSocket lives long: only subscriptions run there; the rest goes over HTTP."""
+    async with connect(server, subprotocols=[PROTOCOL]) as socket_:
+        init = {"Authorization": f"Bearer {companies['key']}"}
+        await socket_.send(json.dumps({"type": "connection_init", "payload": init}))
+        assert json.loads(await socket_.recv())["type"] == "connection_ack"
+        query = {"query": "{ orders { totalCount } }"}
+        await socket_.send(json.dumps({"id": "q", "type": "subscribe", "payload": query}))
+        async with asyncio.timeout(5):
+            answer = json.loads(await socket_.recv())
+
+    assert answer["type"] == "next"
+    assert answer["payload"]["errors"][0]["message"] == (
+        "only subscriptions run over WebSocket; send queries and mutations over HTTP"
+    )
