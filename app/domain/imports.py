@@ -24,9 +24,9 @@ from app.domain.vocabulary import LineStatus, OrderStatus
 
 MAX_ITEMS = 1000  # orders per bulkImportOrders call, items per batchUpdateOrders call
 MAX_SUGGESTIONS = 200  # products in one client's quick-order list
-MAX_QUANTITY = 1_000_000_000  # fits the INTEGER columns with room for sums
-MAX_AMOUNT = Decimal("1e12")  # NUMERIC(14, 2) holds less than this
-RATE_PLACES = Decimal("0.0001")  # NUMERIC(7, 4)
+MAX_QUANTITY = money.MAX_QUANTITY
+MAX_AMOUNT = money.MAX_AMOUNT
+RATE_PLACES = money.RATE_PLACES
 
 
 class ImportOutcome(StrEnum):

@@ -11,6 +11,9 @@ ZERO = Decimal("0.00")
 ONE = Decimal("1")
 DEFAULT_TAX_RATE = Decimal("0.18")  # Peru's IGV; a company may carry its own rate
 AMOUNT_TOLERANCE = Decimal("0.01")  # how far an amount a client sends may be from ours
+MAX_AMOUNT = Decimal("1e12")  # NUMERIC(14, 2) holds less than this
+MAX_QUANTITY = 1_000_000_000  # fits the INTEGER columns with room for sums
+RATE_PLACES = Decimal("0.0001")  # NUMERIC(7, 4)
 
 
 def to_cents(amount: Decimal) -> Decimal:
@@ -42,11 +45,14 @@ def rate_errors(rates: Sequence[Decimal], path: InputPath) -> list[Invalid]:
 
     Returned rather than raised so a caller can report them along with its other violations.
     """
-    return [
-        Invalid(f"a rate must be between 0 and 1 (0.10 means 10 %), got {rate}", path=(*path, i))
-        for i, rate in enumerate(rates)
-        if not ZERO <= rate <= ONE
-    ]
+    errors = []
+    for i, rate in enumerate(rates):
+        if not rate.is_finite() or not ZERO <= rate <= ONE:
+            message = f"a rate must be between 0 and 1 (0.10 means 10 %), got {rate}"
+            errors.append(Invalid(message, path=(*path, i)))
+        elif rate != rate.quantize(RATE_PLACES):  # stored to 4 places: computed to 4 places
+            errors.append(Invalid("a rate has at most 4 decimal places", path=(*path, i)))
+    return errors
 
 
 def apply_in_sequence(

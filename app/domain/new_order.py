@@ -85,6 +85,7 @@ class LineRequest:
     quantity: int
     unit_price: Decimal
     discount_rates: Sequence[Decimal]
+    units: int | None = None
 
 
 def line_errors(
@@ -103,14 +104,27 @@ def line_errors(
             )
         if line.quantity <= 0:
             errors.append(Invalid("the quantity must be greater than 0", path=(*at, "quantity")))
+        elif line.quantity > money.MAX_QUANTITY:
+            message = f"the quantity must be at most {money.MAX_QUANTITY:,}"
+            errors.append(Invalid(message, path=(*at, "quantity")))
+        if line.units is not None and line.units <= 0:
+            errors.append(Invalid("units must be greater than 0", path=(*at, "units")))
         errors.extend(price_errors(line.unit_price, (*at, "unit_price")))
         errors.extend(money.rate_errors(line.discount_rates, (*at, "discounts")))
     return errors
 
 
 def price_errors(amount: Decimal, path: InputPath) -> list[DomainError]:
+    """Finite, not negative, storable, in cents.
+
+    Checked in that order: rounding a huge or infinite number would itself fail.
+    """
+    if not amount.is_finite():
+        return [Invalid("must be a finite number", path=path)]
     if amount < 0:
         return [Invalid("must not be negative", path=path)]
+    if amount >= money.MAX_AMOUNT:
+        return [Invalid(f"must be below {money.MAX_AMOUNT:,.0f}", path=path)]
     if amount != amount.quantize(money.CENT):
         return [Invalid("at most 2 decimal places", path=path)]
     return []
@@ -130,5 +144,6 @@ def sent_amount_errors(
     return [
         Invalid(f"sent {value}, but the lines give {ours[name]}", path=(name,))
         for name, value in sent.items()
-        if value is not None and not money.matches_computed(value, ours[name])
+        if value is not None
+        and (not value.is_finite() or not money.matches_computed(value, ours[name]))
     ]

@@ -4,6 +4,7 @@ from app.context import Info
 from app.domain.errors import DomainErrors, NotUnique
 from app.domain.reference import code_errors, currency_errors, name_errors, tax_rate_errors
 from db import models
+from db.constraints import length_errors
 from db.queries.codes import code_taken
 from graphql_schema.companies.inputs import CompanyPayload, CreateCompanyInput
 from graphql_schema.companies.types import Company
@@ -20,6 +21,7 @@ async def create_company(info: Info, input: CreateCompanyInput) -> CompanyPayloa
             *name_errors(input.name),
             *tax_rate_errors(input.tax_rate),
             *currency_errors(input.currency),
+            *length_errors(models.Company, input, ("name", "tax_id", "external_id")),
         ]
         if await code_taken(ctx.session, models.Company, input.code):
             errors.append(NotUnique(f"a company with code {input.code} exists", path=("code",)))

@@ -6,6 +6,7 @@ from app.context import Info
 from app.domain.errors import DomainErrors, NotFound, NotUnique
 from app.domain.reference import code_errors, currency_errors, name_errors, tax_rate_errors
 from db import models
+from db.constraints import length_errors
 from db.graph import in_scope
 from db.queries.codes import code_taken
 from graphql_schema.companies.inputs import CompanyPayload, UpdateCompanyInput
@@ -36,6 +37,7 @@ async def update_company(info: Info, input: UpdateCompanyInput) -> CompanyPayloa
             *name_errors(input.name),
             *tax_rate_errors(input.tax_rate),
             *currency_errors(input.currency),
+            *length_errors(models.Company, input, ("name", "tax_id", "external_id")),
         ]
         if input.code is not None and await code_taken(
             ctx.session, models.Company, input.code, exclude_id=row.id

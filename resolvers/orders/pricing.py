@@ -7,10 +7,12 @@ from typing import Any
 
 from app.context import AppContext
 from app.domain import money
-from app.domain.errors import DomainError
-from app.domain.new_order import LineRequest, line_errors, price_errors
+from app.domain.errors import DomainError, LimitExceeded
+from app.domain.imports import under
+from app.domain.new_order import MAX_LINES, LineRequest, line_errors, price_errors
 from app.domain.stock import StockLine
 from db import models
+from db.constraints import length_errors
 from graphql_schema.orders.inputs import DiscountInput, OrderLineInput
 from resolvers.global_ids import id_of
 
@@ -36,6 +38,10 @@ async def price_lines(
     errors: list[DomainError],
 ) -> PricedLines | None:
     """Look the products up, check every line, and compute the amounts; None when errors."""
+    if len(lines) > MAX_LINES:  # before any lookup: a huge list costs nothing to refuse
+        errors.append(LimitExceeded(f"at most {MAX_LINES} lines per order", path=("lines",)))
+        return None
+    errors.extend(_text_errors(lines, discounts))
     # an unknown or malformed product id is reported once, by line_errors below
     product_ids = [id_of(line.product_id, "Product") for line in lines]
     found = await ctx.loaders.by_id(models.Product).load_many([pid or 0 for pid in product_ids])
@@ -46,6 +52,7 @@ async def price_lines(
             quantity=line.quantity,
             unit_price=_price(line, product),
             discount_rates=[d.rate for d in line.discounts],
+            units=line.units,
         )
         for line, product in zip(lines, found, strict=True)
     ]
@@ -90,6 +97,26 @@ def order_amounts(totals: money.Totals, lines: Sequence[dict[str, Any]]) -> dict
         "total_amount": totals.total,
         "total_quantity": sum(line["quantity"] for line in lines),
     }
+
+
+def _text_errors(
+    lines: Sequence[OrderLineInput], discounts: Sequence[DiscountInput]
+) -> list[DomainError]:
+    """Texts longer than their columns, checked against the tables themselves."""
+    errors: list[DomainError] = []
+    for i, line in enumerate(lines):
+        errors += under(("lines", i), length_errors(models.OrderLine, line, _LINE_TEXTS))
+        for j, discount in enumerate(line.discounts):
+            found = length_errors(models.Discount, discount, _DISCOUNT_TEXTS)
+            errors += under(("lines", i, "discounts", j), found)
+    for j, discount in enumerate(discounts):
+        found = length_errors(models.Discount, discount, _DISCOUNT_TEXTS)
+        errors += under(("discounts", j), found)
+    return errors
+
+
+_LINE_TEXTS = ("external_id",)
+_DISCOUNT_TEXTS = ("type_code", "type_name", "external_id")
 
 
 def _price(line: OrderLineInput, product: models.Product | None) -> Decimal:

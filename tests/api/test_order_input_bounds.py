@@ -1,0 +1,102 @@
+"""Numbers and texts the tables cannot hold: clear errors on their fields, nothing written."""
+
+import pytest
+
+from tests.api.test_create_order import create_order_input, line_input, make_shop, mutate
+
+
+@pytest.fixture
+async def shop(factory):
+    return await make_shop(factory)
+
+
+def errors_of(payload):
+    return [(error["code"], error["field"], error["message"]) for error in payload["errors"]]
+
+
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [
+        ("NaN", "must be a finite number"),
+        ("Infinity", "must be a finite number"),
+        ("1e30", "must be below 1,000,000,000,000"),
+        ("-1", "must not be negative"),
+        ("1.234", "at most 2 decimal places"),
+    ],
+)
+async def test_a_unit_price_must_be_a_storable_amount(gql, shop, price, message):
+    line = {**line_input(shop.products[0], 1), "unitPrice": price}
+
+    payload = await mutate(gql, "createOrder", create_order_input(shop, [line]))
+
+    assert errors_of(payload) == [("INVALID", "lines.0.unitPrice", message)]
+
+
+async def test_a_huge_quantity_is_refused_before_the_amounts_overflow(gql, shop):
+    line = {**line_input(shop.products[0], 1), "quantity": 1_000_000_001}
+
+    payload = await mutate(gql, "createOrder", create_order_input(shop, [line]))
+
+    assert errors_of(payload) == [
+        ("INVALID", "lines.0.quantity", "the quantity must be at most 1,000,000,000")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rate", "message"),
+    [
+        ("0.123456", "a rate has at most 4 decimal places"),
+        ("NaN", "a rate must be between 0 and 1 (0.10 means 10 %), got NaN"),
+    ],
+)
+async def test_a_discount_rate_must_be_storable(gql, shop, rate, message):
+    line = {**line_input(shop.products[0], 1), "discounts": [{"rate": rate}]}
+
+    payload = await mutate(gql, "createOrder", create_order_input(shop, [line]))
+
+    assert errors_of(payload) == [("INVALID", "lines.0.discounts.0", message)]
+
+
+async def test_texts_longer_than_their_columns_are_invalid_on_their_field(gql, shop):
+    line = {
+        **line_input(shop.products[0], 1),
+        "externalId": "x" * 65,
+        "discounts": [{"rate": "0.1", "typeCode": "C" * 33}],
+    }
+
+    payload = await mutate(gql, "createOrder", create_order_input(shop, [line]))
+
+    assert errors_of(payload) == [
+        ("INVALID", "lines.0.externalId", "at most 64 characters"),
+        ("INVALID", "lines.0.discounts.0.typeCode", "at most 32 characters"),
+    ]
+
+
+async def test_units_must_be_positive(gql, shop):
+    line = {**line_input(shop.products[0], 1), "units": -3}
+
+    payload = await mutate(gql, "createOrder", create_order_input(shop, [line]))
+
+    assert errors_of(payload) == [("INVALID", "lines.0.units", "units must be greater than 0")]
+
+
+async def test_too_many_lines_are_refused_before_any_lookup(gql, shop, sql_statements):
+    lines = [line_input(shop.products[0], 1)] * 501
+    sql_statements.clear()
+
+    payload = await mutate(gql, "createOrder", create_order_input(shop, lines))
+
+    assert errors_of(payload) == [("LIMIT_EXCEEDED", "lines", "at most 500 lines per order")]
+    assert not any("FROM products" in statement for statement in sql_statements)
+
+
+async def test_a_company_name_longer_than_its_column_is_invalid(gql):
+    result = await gql(
+        'mutation { createCompany(input: {code: "LONG", name: "%s"}) {'
+        " company { id } errors { code field message } } }" % ("n" * 201)
+    )
+
+    assert result.data["createCompany"] == {
+        "company": None,
+        "errors": [{"code": "INVALID", "field": "name", "message": "at most 200 characters"}],
+    }
