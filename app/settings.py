@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     rate_limit_capacity: int = Field(default=50_000, ge=1, description="Points per API key.")
     rate_limit_restore_rate: float = Field(default=2_500.0, gt=0, description="Points per second.")
     introspection_enabled: bool = True
+    compiled_reads_enabled: bool = Field(
+        default=True, description="Answer order-graph queries with one SQL statement each."
+    )
     bulk_worker_enabled: bool = Field(default=True, description="Run background jobs here.")
     bulk_chunk_size: int = Field(default=200, ge=1, le=1000)
     bulk_poll_interval_s: float = Field(default=0.5, gt=0)

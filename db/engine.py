@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, ParamSpec, TypeVar
 
+import orjson
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -45,8 +46,14 @@ class LockedAsyncSession(AsyncSession):
 
 
 def make_engine(database_url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
+    """The pool; JSON columns decode with orjson, since compiled reads bring whole pages as JSON."""
     return create_async_engine(
-        database_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False, **kwargs
+        database_url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        json_deserializer=orjson.loads,
+        **kwargs,
     )
 
 

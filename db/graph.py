@@ -30,6 +30,14 @@ class Children:
 
 
 @dataclass(frozen=True, slots=True)
+class One:
+    """A many-to-one link: the row of `model` whose id the parent holds in `key`."""
+
+    model: type[Base]
+    key: InstrumentedAttribute[Any]
+
+
+@dataclass(frozen=True, slots=True)
 class PagedChildren:
     """A one-to-many link exposed as a connection: keyset pages per parent."""
 
@@ -76,6 +84,33 @@ CLIENT_ORDERS = PagedChildren(
     Ordering("client.orders", models.Order.ordered_at, models.Order.id, descending=True),
 )
 
+# The links the compiled read path may follow, by (model, field name); the reference resolvers
+# on the GraphQL types follow the same ones through loaders. A field missing here (a connection,
+# stock from the inventory) sends the whole query down the reference path.
+LINKS: dict[tuple[type[Base], str], One | Children] = {
+    (models.Order, "company"): One(models.Company, models.Order.company_id),
+    (models.Order, "client"): One(models.Partner, models.Order.client_id),
+    (models.Order, "agent"): One(models.Partner, models.Order.agent_id),
+    (models.Order, "season"): One(models.Season, models.Order.season_id),
+    (models.Order, "payment_method"): One(models.PaymentMethod, models.Order.payment_method_id),
+    (models.Order, "shipping_address"): One(models.Address, models.Order.shipping_address_id),
+    (models.Order, "billing_address"): One(models.Address, models.Order.billing_address_id),
+    (models.Order, "discounts"): HEADER_DISCOUNTS,
+    (models.Order, "lines"): ORDER_LINES,
+    (models.OrderLine, "product"): One(models.Product, models.OrderLine.product_id),
+    (models.OrderLine, "discounts"): LINE_DISCOUNTS,
+    (models.Partner, "company"): One(models.Company, models.Partner.company_id),
+    (models.Partner, "addresses"): ADDRESSES,
+    (models.Season, "company"): One(models.Company, models.Season.company_id),
+    (models.Product, "company"): One(models.Company, models.Product.company_id),
+}
+
+# Fields computed from a row's own columns, as the GraphQL types compute them.
+DERIVED: dict[tuple[type[Base], str], Any] = {
+    (models.Order, "pending_quantity"): lambda row: row.total_quantity - row.delivered_quantity,
+    (models.OrderLine, "pending_quantity"): lambda row: row.quantity - row.delivered_quantity,
+}
+
 # Rows without a company_id of their own belong to the company of the row they hang from.
 _OWNER: dict[type[Base], tuple[InstrumentedAttribute[int], type[Base]]] = {
     models.Address: (models.Address.partner_id, models.Partner),
@@ -89,18 +124,24 @@ _OWNER: dict[type[Base], tuple[InstrumentedAttribute[int], type[Base]]] = {
 }
 
 
-def in_scope(model: type[Base], company_ids: Collection[int]) -> sa.ColumnElement[bool]:
-    """The WHERE term that limits `model` to the caller's companies, through its owners."""
+def in_scope(
+    model: type[Base], company_ids: Collection[int], *, row: Any = None
+) -> sa.ColumnElement[bool]:
+    """The WHERE term that limits `model` to the caller's companies, through its owners.
+
+    `row` is an alias of `model` to limit instead, for the compiled read path's subqueries.
+    """
+    row = model if row is None else row
     if model is models.Company:
-        return models.Company.id.in_(company_ids)
+        return row.id.in_(company_ids)  # type: ignore[no-any-return]
     if model is models.BulkOperation:  # runs for a set of companies: all must be the caller's
-        return models.BulkOperation.company_ids.contained_by(sorted(company_ids))
+        return row.company_ids.contained_by(sorted(company_ids))  # type: ignore[no-any-return]
     if model in _OWNER:
         key, owner = _OWNER[model]
         owner_id: InstrumentedAttribute[int] = owner.id  # type: ignore[attr-defined]
-        return key.in_(sa.select(owner_id).where(in_scope(owner, company_ids)))
-    company_id: InstrumentedAttribute[int] = model.company_id  # type: ignore[attr-defined]
-    return company_id.in_(company_ids)
+        owned_by = getattr(row, key.key)
+        return owned_by.in_(sa.select(owner_id).where(in_scope(owner, company_ids)))  # type: ignore[no-any-return]
+    return row.company_id.in_(company_ids)  # type: ignore[no-any-return]
 
 
 async def rows_by_ids(

@@ -167,14 +167,17 @@ async def keyset_page(
     session: AsyncSession, query: Select[Any], ordering: Ordering, request: PageRequest
 ) -> Page:
     """One SELECT of limit + 1 rows: the extra row only tells whether another page exists."""
-    filters = keyset_filters(ordering, request)
-    statement = (
-        query.where(*filters)
+    rows = list((await session.scalars(keyset_statement(query, ordering, request))).all())
+    return page_from(rows, request)
+
+
+def keyset_statement(query: Select[Any], ordering: Ordering, request: PageRequest) -> Select[Any]:
+    """`query` limited to the requested page plus one row, in the page's order."""
+    return (
+        query.where(*keyset_filters(ordering, request))
         .order_by(*ordering.order_by(reverse=request.backward))
         .limit(request.limit + 1)
     )
-    rows = list((await session.scalars(statement)).all())
-    return _page_from(rows, request)
 
 
 async def keyset_pages_per_parent(
@@ -203,10 +206,11 @@ async def keyset_pages_per_parent(
     grouped: dict[int, list[Any]] = {parent_id: [] for parent_id in parent_ids}
     for row in (await session.scalars(statement)).all():
         grouped[getattr(row, parent.key)].append(row)
-    return {parent_id: _page_from(rows, request) for parent_id, rows in grouped.items()}
+    return {parent_id: page_from(rows, request) for parent_id, rows in grouped.items()}
 
 
-def _page_from(rows: list[Any], request: PageRequest) -> Page:
+def page_from(rows: list[Any], request: PageRequest) -> Page:
+    """The page among limit + 1 rows fetched in the page's order."""
     extra = len(rows) > request.limit
     rows = rows[: request.limit]
     if request.backward:

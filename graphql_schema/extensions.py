@@ -3,7 +3,7 @@
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLError, NoSchemaIntrospectionCustomRule
@@ -12,6 +12,7 @@ from strawberry.types.graphql import OperationType
 
 from app.observability import request_id_var
 from graphql_schema.limits import Bounds, exceeded, measure
+from resolvers.compiled_reads import execute_compiled
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,33 @@ class QueryBudget(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self._report} if self._report else {}
+
+
+class CompiledReads(SchemaExtension):
+    """Answers, once the budget let it run, a query the read graph compiles to SQL whole.
+
+    It sets the result before graphql-core would execute; every other operation runs as usual.
+    """
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        if (
+            execution.result is None
+            and context.settings.compiled_reads_enabled
+            and not context.over_websocket
+            and execution.graphql_document is not None
+        ):
+            data = await execute_compiled(
+                execution.schema,
+                execution.graphql_document,
+                execution.operation_name,
+                execution.variables,
+                context,
+            )
+            if data is not None:
+                execution.result = ExecutionResult(data=data)
+        yield
 
 
 def _throttle_status(limiter: Any, available: float) -> dict[str, Any]:

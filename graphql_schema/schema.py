@@ -12,6 +12,7 @@ from graphql_schema.companies.types import Company
 from graphql_schema.errors import should_mask
 from graphql_schema.extensions import (
     ClientErrors,
+    CompiledReads,
     ParsingAndIntrospection,
     QueryBudget,
     token_limit_extensions,
@@ -57,6 +58,7 @@ schema = OrdersSchema(
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         QueryBudget,
+        CompiledReads,
         lambda: ClientErrors(should_mask_error=should_mask),
     ],
 )

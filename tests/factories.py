@@ -56,6 +56,11 @@ class Factory:
         defaults = {"code": f"S{n}", "description": f"Season {n}"}
         return await self._add(models.Season(company_id=company.id, **(defaults | fields)))
 
+    async def payment_method(self, company: models.Company, **fields: Any) -> models.PaymentMethod:
+        n = _next()
+        defaults = {"code": f"PM{n}", "name": f"Payment method {n}"}
+        return await self._add(models.PaymentMethod(company_id=company.id, **(defaults | fields)))
+
     async def product(
         self, company: models.Company, *, stock: int | None = 1000, **fields: Any
     ) -> models.Product:

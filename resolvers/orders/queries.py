@@ -1,11 +1,14 @@
 """order() and orders(): one order by id or number, and the filtered, keyset-paged list."""
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy.sql import Select
 from strawberry import relay
 
 from app.context import Info
 from db import models
+from db.pagination import Ordering
 from db.queries import orders as order_queries
 from graphql_schema.connection import Connection
 from graphql_schema.errors import QueryInputError, input_path
@@ -47,13 +50,20 @@ async def orders(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[Order]:
-    list_filter = _list_filter(filter or OrderFilter(), feed=order_by is OrderSort.UPDATED_AT_ASC)
-    query = order_queries.select_orders(list_filter, company_ids=info.context.loaders.company_ids)
-    ordering = order_queries.ORDERINGS[order_by.value]
+    query, ordering = orders_query(filter, order_by, company_ids=info.context.loaders.company_ids)
     return await list_connection(
         info, Order, models.Order, query, ordering,
         first=first, after=after, last=last, before=before,
     )  # fmt: skip
+
+
+def orders_query(
+    filter: OrderFilter | None, order_by: OrderSort, *, company_ids: frozenset[int]
+) -> tuple[Select[Any], Ordering]:
+    """The scoped, filtered SELECT and its keyset ordering; the compiled read path shares it."""
+    list_filter = _list_filter(filter or OrderFilter(), feed=order_by is OrderSort.UPDATED_AT_ASC)
+    query = order_queries.select_orders(list_filter, company_ids=company_ids)
+    return query, order_queries.ORDERINGS[order_by.value]
 
 
 def _list_filter(given: OrderFilter, *, feed: bool) -> order_queries.OrderListFilter:

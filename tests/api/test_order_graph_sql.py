@@ -1,4 +1,8 @@
-"""The nested order graph reads in a fixed number of SQL statements, whatever the page size."""
+"""The reference read path reads the nested order graph in a fixed number of statements.
+
+The compiled read path answers this query in one statement (test_compiled_reads.py); these tests
+switch it off to pin the DataLoader path that every query it cannot compile still takes.
+"""
 
 from decimal import Decimal
 
@@ -27,6 +31,11 @@ query Graph($first: Int!) {
   }
 }
 """
+
+
+@pytest.fixture
+def settings(settings):
+    return settings.model_copy(update={"compiled_reads_enabled": False})
 
 
 @pytest.fixture

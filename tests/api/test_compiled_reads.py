@@ -1,0 +1,268 @@
+"""The compiled read path answers exactly what the reference path answers, in one statement."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from app.auth import Principal
+from app.domain.vocabulary import CancellationReason, OrderStatus, OrderType
+from tests.conftest import GraphQLClient
+
+EVERY_FIELD = """
+query Every($status: [OrderStatus!], $skipAgent: Boolean = false) {
+  orders(first: 30, filter: {status: $status}, orderBy: UPDATED_AT_DESC) {
+    __typename totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename }
+    edges { __typename cursor node {
+      __typename id number series externalId source description type destination status
+      observations orderedAt estimatedDeliveryOn confirmedAt shippedAt deliveredAt cancelledAt
+      cancellationReason cancellationNote currency taxRate grossAmount discountAmount
+      taxableBase taxAmount shippingAmount totalAmount totalQuantity deliveredQuantity
+      returnedQuantity pendingQuantity createdBy updatedBy createdAt updatedAt version } }
+    nodes {
+      id
+      company { id code externalId name taxId taxRate currency createdAt updatedAt __typename }
+      client {
+        id code externalId roles taxId name email phone active createdAt updatedAt storeCode
+        routeCode company { code }
+        addresses {
+          id externalId label addressLine city region zipCode country isShipping isBilling
+        }
+      }
+      agent @skip(if: $skipAgent) { id code roles name company { id } }
+      season { id code externalId description startsOn endsOn company { name } }
+      paymentMethod { id code name }
+      shippingAddress { id addressLine isShipping }
+      billingAddress { id isBilling }
+      discounts { sequence typeCode typeName rate amount externalId __typename }
+      lines {
+        id position externalId units quantity unitPrice grossAmount discountAmount amount status
+        deliveredQuantity returnedQuantity estimatedDeliveryOn observations pendingQuantity
+        product {
+          id code internalCode externalId name unitsPerPackage listPrice active createdAt
+          updatedAt company { code }
+        }
+        discounts { sequence rate amount }
+      }
+    }
+  }
+}
+"""
+
+FRAGMENTS = """
+query Fragments($first: Int, $withLines: Boolean!) {
+  __typename
+  cheapest: orders(first: $first, orderBy: TOTAL_ASC, filter: {type: INTERNATIONAL}) { ...Page }
+  lastByNumber: orders(last: 4, orderBy: NUMBER_DESC) {
+    pageInfo { hasNextPage hasPreviousPage startCursor }
+    edges { at: cursor order: node { ... on Order { no: number } ...Summary } }
+  }
+  orders(first: 3) {
+    nodes { id lines @include(if: $withLines) { id } }
+    nodes { number lines { quantity } }
+  }
+}
+fragment Page on OrderConnection { totalCount edges { node { ...Summary id } } }
+fragment Summary on Order {
+  id status client { ... on Client { name } ...Buyer } lines { product { name } }
+}
+fragment Buyer on Client { taxId alias: name }
+"""
+
+# (query, variables, statements the compiled path issues besides the test client's own)
+COMPILED = {
+    "every field": (EVERY_FIELD, {}, 2),
+    "every field, filtered and skipping": (
+        EVERY_FIELD,
+        {"status": ["CANCELLED", "CONFIRMED"], "skipAgent": True},
+        2,
+    ),
+    "aliases, fragments and directives": (FRAGMENTS, {"first": 4, "withLines": False}, 4),
+    "a backward page from a cursor": (
+        "query { orders(last: 3, before: $cursor) { edges { cursor node { number } } } }",
+        None,
+        1,
+    ),
+    "a forward page by date": (
+        """query { orders(first: 5, orderBy: ORDERED_AT_ASC, filter: {search: "PED"}) {
+             pageInfo { hasNextPage endCursor } nodes { number orderedAt } } }""",
+        {},
+        1,
+    ),
+}
+
+
+@pytest.fixture
+async def order_graph(factory):
+    """Two companies' orders in every shape: with and without agent, season, discounts."""
+    for c in range(2):
+        company = await factory.company(external_id=f"ERP-{c}", tax_id="20100047218")
+        agent = await factory.agent(company, email="rep@example.pe")
+        season = await factory.season(company, external_id="T-1")
+        method = await factory.payment_method(company)
+        products = [await factory.product(company, internal_code=f"I{p}") for p in range(3)]
+        client = await factory.client(company, tax_id="10456789012", store_code="S1")
+        shipping = await factory.address(client, is_billing=False, city="Lima")
+        billing = await factory.address(client, is_shipping=False, zip_code="15001")
+        for n in range(12):
+            ordered_at = datetime(2026, 11, 1, 10, 0, tzinfo=UTC) + timedelta(
+                hours=n, microseconds=(n % 3) * 120_000
+            )
+            linked = n % 2 == 0
+            await factory.order(
+                company,
+                client,
+                [(product, n % 4 + 1, Decimal("9.90")) for product in products[: n % 3 + 1]],
+                line_discounts=[Decimal("0.05")] if n % 3 == 0 else [],
+                header_discounts=[Decimal("0.10"), Decimal("0.02")] if linked else [],
+                ordered_at=ordered_at,
+                agent_id=agent.id if linked else None,
+                season_id=season.id if n % 3 else None,
+                payment_method_id=method.id if linked else None,
+                shipping_address_id=shipping.id if linked else None,
+                billing_address_id=billing.id if linked else None,
+                type=OrderType.INTERNATIONAL if n % 4 == 0 else OrderType.DOMESTIC,
+                status=[OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.CANCELLED][n % 3],
+                cancellation_reason=CancellationReason.OUT_OF_STOCK if n % 3 == 2 else None,
+                cancelled_at=ordered_at + timedelta(days=1) if n % 3 == 2 else None,
+                observations='ñandú "quoted"\n\\ tab\t' if n == 0 else None,
+            )
+
+
+def _client(db_session, settings, *, compiled: bool) -> GraphQLClient:
+    return GraphQLClient(
+        db_session, settings.model_copy(update={"compiled_reads_enabled": compiled})
+    )
+
+
+async def _both(db_session, settings, sql_statements, query, variables, principal=None):
+    """Both paths' answers, and the statements the compiled one issued."""
+    answers, issued = [], 0
+    for compiled in (False, True):
+        client = _client(db_session, settings, compiled=compiled)
+        sql_statements.clear()
+        if principal is None:
+            answers.append(await client(query, variables))
+        else:
+            answers.append(await client.as_principal(principal, query, variables))
+        issued = len(sql_statements)
+    return answers[0], answers[1], issued
+
+
+async def _a_cursor(db_session, settings) -> str:
+    first = await _client(db_session, settings, compiled=False)(
+        "{ orders(first: 6) { edges { cursor } } }"
+    )
+    return first.data["orders"]["edges"][5]["cursor"]
+
+
+@pytest.mark.parametrize("case", COMPILED)
+async def test_the_compiled_path_answers_as_the_reference_path_in_its_statements(
+    db_session, settings, sql_statements, order_graph, case
+):
+    query, variables, statements = COMPILED[case]
+    if variables is None:  # a query that needs a cursor of this data
+        query = query.replace("$cursor", f'"{await _a_cursor(db_session, settings)}"')
+    reference, compiled, issued = await _both(
+        db_session, settings, sql_statements, query, variables
+    )
+
+    assert reference.errors is None, reference.errors
+    assert compiled.errors is None, compiled.errors
+    assert compiled.data == reference.data
+    # the test client reads the caller's companies first; then the page (and totalCount)
+    assert issued == 1 + statements
+
+
+async def test_a_page_of_100_and_a_page_of_10_take_one_statement_each(
+    db_session, settings, sql_statements, order_graph
+):
+    client = _client(db_session, settings, compiled=True)
+    counts = []
+    for first in (10, 24):
+        sql_statements.clear()
+        result = await client(EVERY_FIELD.replace("first: 30", f"first: {first}"), {})
+        assert len(result.data["orders"]["edges"]) == first
+        counts.append(len(sql_statements))
+
+    assert counts == [3, 3]  # companies, the page, totalCount
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "events(first: 2) { edges { node { kind } } }",
+        "deliveries { deliveredOn }",
+        "client { orders(first: 1) { totalCount } }",
+        "lines { product { stock } }",
+    ],
+)
+async def test_what_the_graph_cannot_compile_goes_down_the_reference_path(
+    db_session, settings, sql_statements, order_graph, selection
+):
+    query = f"{{ orders(first: 5) {{ nodes {{ number {selection} }} }} }}"
+    reference, compiled, issued = await _both(db_session, settings, sql_statements, query, {})
+
+    assert compiled.data == reference.data
+    assert compiled.errors == reference.errors
+    assert issued > 2  # loaders ran: not the single compiled statement
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "first: 101",
+        "first: 2, last: 2",
+        'after: "bm90IGEgY3Vyc29y"',
+        'filter: {companyIds: ["T3JkZXI6MQ=="]}',
+        'filter: {orderedFrom: "2026-01-01T00:00:00"}',
+    ],
+)
+async def test_bad_arguments_get_the_reference_paths_errors(
+    db_session, settings, sql_statements, order_graph, arguments
+):
+    query = f"{{ orders({arguments}) {{ nodes {{ number }} }} }}"
+    reference, compiled, _ = await _both(db_session, settings, sql_statements, query, {})
+
+    assert reference.errors
+    assert [error.formatted for error in compiled.errors] == [
+        error.formatted for error in reference.errors
+    ]
+    assert compiled.data == reference.data
+
+
+async def test_a_key_sees_only_its_companies_orders(
+    db_session, settings, sql_statements, order_graph, factory
+):
+    other = await factory.company()
+    mine = await factory.company()
+    # an order of mine whose client another company owns: the link answers null, as by id
+    stranger = await factory.client(other)
+    await factory.order(mine, stranger, [(await factory.product(mine), 1, Decimal("1.00"))])
+    principal = Principal(
+        key_id="mine", company_ids=frozenset({mine.id}), scopes=frozenset({"order.read"})
+    )
+    query = "{ orders(first: 50) { totalCount nodes { number company { code } client { name } } } }"
+    reference, compiled, _ = await _both(
+        db_session, settings, sql_statements, query, {}, principal=principal
+    )
+
+    assert compiled.data == reference.data
+    assert compiled.data["orders"]["totalCount"] == 1
+    assert compiled.data["orders"]["nodes"][0]["client"] is None
+    assert compiled.data["orders"]["nodes"][0]["company"]["code"] == mine.code
+
+
+async def test_a_key_without_order_read_is_refused_on_both_paths(
+    db_session, settings, sql_statements, order_graph
+):
+    principal = Principal(key_id="w", company_ids=frozenset({1}), scopes=frozenset({"order.write"}))
+    reference, compiled, _ = await _both(
+        db_session, settings, sql_statements, "{ orders { nodes { id } } }", {}, principal
+    )
+
+    assert compiled.errors[0].extensions["code"] == "FORBIDDEN"
+    assert [error.formatted for error in compiled.errors] == [
+        error.formatted for error in reference.errors
+    ]
