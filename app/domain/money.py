@@ -41,7 +41,9 @@ class Totals:
 
 
 def rate_errors(rates: Sequence[Decimal], path: InputPath) -> list[Invalid]:
-    """Input check for discount or tax rates: each is a fraction from 0 to 1 (0.10 means 10 %).
+    """Input check for discount rates: each is a fraction from 0 to 1 (0.10 means 10 %).
+
+    `path` names the list of discounts; each error points at its discount's `rate`.
 
     Returned rather than raised so a caller can report them along with its other violations.
     """
@@ -49,9 +51,9 @@ def rate_errors(rates: Sequence[Decimal], path: InputPath) -> list[Invalid]:
     for i, rate in enumerate(rates):
         if not rate.is_finite() or not ZERO <= rate <= ONE:
             message = f"a rate must be between 0 and 1 (0.10 means 10 %), got {rate}"
-            errors.append(Invalid(message, path=(*path, i)))
+            errors.append(Invalid(message, path=(*path, i, "rate")))
         elif rate != rate.quantize(RATE_PLACES):  # stored to 4 places: computed to 4 places
-            errors.append(Invalid("a rate has at most 4 decimal places", path=(*path, i)))
+            errors.append(Invalid("a rate has at most 4 decimal places", path=(*path, i, "rate")))
     return errors
 
 

@@ -50,11 +50,15 @@ async def test_a_huge_quantity_is_refused_before_the_amounts_overflow(gql, shop)
     ],
 )
 async def test_a_discount_rate_must_be_storable(gql, shop, rate, message):
-    line = {**line_input(shop.products[0], 1), "discounts": [{"rate": rate}]}
+    line = {**line_input(shop.products[0], 1), "discounts": [{"rate": "0.1"}, {"rate": rate}]}
+    order_input = create_order_input(shop, [line], discounts=[{"rate": rate}])
 
-    payload = await mutate(gql, "createOrder", create_order_input(shop, [line]))
+    payload = await mutate(gql, "createOrder", order_input)
 
-    assert errors_of(payload) == [("INVALID", "lines.0.discounts.0", message)]
+    assert errors_of(payload) == [
+        ("INVALID", "lines.0.discounts.1.rate", message),
+        ("INVALID", "discounts.0.rate", message),
+    ]
 
 
 async def test_texts_longer_than_their_columns_are_invalid_on_their_field(gql, shop):
