@@ -13,6 +13,7 @@ DEFAULT_TAX_RATE = Decimal("0.18")  # Peru's IGV; a company may carry its own ra
 AMOUNT_TOLERANCE = Decimal("0.01")  # how far an amount a client sends may be from ours
 MAX_AMOUNT = Decimal("1e12")  # NUMERIC(14, 2) holds less than this
 MAX_QUANTITY = 1_000_000_000  # fits the INTEGER columns with room for sums
+MAX_TOTAL_QUANTITY = 2**31 - 1  # INTEGER: what an order's lines may add up to
 RATE_PLACES = Decimal("0.0001")  # NUMERIC(7, 4)
 
 
@@ -41,7 +42,9 @@ class Totals:
 
 
 def rate_errors(rates: Sequence[Decimal], path: InputPath) -> list[Invalid]:
-    """Input check for discount or tax rates: each is a fraction from 0 to 1 (0.10 means 10 %).
+    """Input check for discount rates: each is a fraction from 0 to 1 (0.10 means 10 %).
+
+    `path` names the list of discounts; each error points at its discount's `rate`.
 
     Returned rather than raised so a caller can report them along with its other violations.
     """
@@ -49,9 +52,9 @@ def rate_errors(rates: Sequence[Decimal], path: InputPath) -> list[Invalid]:
     for i, rate in enumerate(rates):
         if not rate.is_finite() or not ZERO <= rate <= ONE:
             message = f"a rate must be between 0 and 1 (0.10 means 10 %), got {rate}"
-            errors.append(Invalid(message, path=(*path, i)))
+            errors.append(Invalid(message, path=(*path, i, "rate")))
         elif rate != rate.quantize(RATE_PLACES):  # stored to 4 places: computed to 4 places
-            errors.append(Invalid("a rate has at most 4 decimal places", path=(*path, i)))
+            errors.append(Invalid("a rate has at most 4 decimal places", path=(*path, i, "rate")))
     return errors
 
 

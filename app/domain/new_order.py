@@ -89,16 +89,19 @@ class LineRequest:
 
 
 def line_errors(
-    lines: Sequence[LineRequest], *, company_id: int, path: InputPath = ("lines",)
+    lines: Sequence[LineRequest], *, company_id: int | None, path: InputPath = ("lines",)
 ) -> list[DomainError]:
+    """Every line's own problems; products are checked only when the company is known (not None)."""
     errors: list[DomainError] = []
     if not lines:
         errors.append(Invalid("an order needs at least one line", path=path))
     if len(lines) > MAX_LINES:
         errors.append(Invalid(f"at most {MAX_LINES} lines per order", path=path))
+    errors.extend(total_quantity_errors([line.quantity for line in lines], path))
     for i, line in enumerate(lines):
         at = (*path, i)
-        if line.product_id is None or line.product_company_id != company_id:
+        unknown = line.product_id is None or line.product_company_id != company_id
+        if company_id is not None and unknown:
             errors.append(
                 NotFound("no product with this id in the company", path=(*at, "product_id"))
             )
@@ -111,6 +114,38 @@ def line_errors(
             errors.append(Invalid("units must be greater than 0", path=(*at, "units")))
         errors.extend(price_errors(line.unit_price, (*at, "unit_price")))
         errors.extend(money.rate_errors(line.discount_rates, (*at, "discounts")))
+    return errors
+
+
+def total_quantity_errors(quantities: Sequence[int], path: InputPath) -> list[DomainError]:
+    """Each quantity fits its column, but the order's total_quantity (INTEGER) holds their sum."""
+    total = sum(q for q in quantities if 0 < q <= money.MAX_QUANTITY)  # the others get their own
+    if total > money.MAX_TOTAL_QUANTITY:
+        message = f"the lines' quantities must add up to at most {money.MAX_TOTAL_QUANTITY:,}"
+        return [Invalid(message, path=path)]
+    return []
+
+
+def stored_amount_errors(
+    line_grosses: Sequence[Decimal], totals: money.Totals, path: InputPath = ("lines",)
+) -> list[DomainError]:
+    """Amounts computed from storable inputs may still not fit NUMERIC(14, 2): refuse them here.
+
+    A line's largest amount is its gross (quantity x unit price), reported on its quantity, the one
+    part a client always sends. The order's largest are its gross and its total (tax and shipping
+    added); they are reported on the lines only when no single line is already too large.
+    """
+    errors: list[DomainError] = [
+        Invalid(
+            f"quantity x unit price must be below {money.MAX_AMOUNT:,.0f}",
+            path=(*path, i, "quantity"),
+        )
+        for i, gross in enumerate(line_grosses)
+        if gross >= money.MAX_AMOUNT
+    ]
+    if not errors and max(totals.gross, totals.total) >= money.MAX_AMOUNT:
+        message = f"the order's amounts (tax included) must stay below {money.MAX_AMOUNT:,.0f}"
+        errors.append(Invalid(message, path=path))
     return errors
 
 

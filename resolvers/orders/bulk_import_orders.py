@@ -262,9 +262,8 @@ def _rows(
 def _row_errors(plan: Plan, given: ImportOrderInput, totals: money.Totals) -> list[DomainError]:
     """What only the priced rows show: amounts sent that differ, too large, or text too long."""
     errors = new_order.sent_amount_errors({name: getattr(given, name) for name in _SENT}, totals)
-    largest = max([totals.gross, totals.total, *(line["gross_amount"] for line in plan.lines)])
-    if largest >= imports.MAX_AMOUNT:
-        errors.append(Invalid("the order's amounts are too large to store", path=("lines",)))
+    grosses = [line["gross_amount"] for line in plan.lines]
+    errors.extend(new_order.stored_amount_errors(grosses, totals))  # the same bound as createOrder
     errors.extend(imports.text_errors(plan.order, _LIMITS[models.Order]))
     for j, (line, discounts) in enumerate(zip(plan.lines, plan.line_discounts, strict=True)):
         errors.extend(

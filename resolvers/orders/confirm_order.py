@@ -22,8 +22,11 @@ async def confirm(ctx: AppContext, input: ConfirmOrderInput) -> models.Order:
     order = await locked_order(ctx, input)
     before = order.status
     ensure_allowed(Action.CONFIRM, before)
-    if input.estimated_delivery_on is not None:
-        order.estimated_delivery_on = input.estimated_delivery_on
+    new_date = input.estimated_delivery_on
+    if before is OrderStatus.CONFIRMED and new_date in (None, order.estimated_delivery_on):
+        return order  # confirmed again only to move the date: without a new one, nothing changes
+    if new_date is not None:
+        order.estimated_delivery_on = new_date
     if before is OrderStatus.PENDING:
         await reserve_for(ctx, order)
         order.status = OrderStatus.CONFIRMED

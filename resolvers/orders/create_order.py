@@ -1,7 +1,7 @@
 """createOrder: look up, check everything at once, check stock, write, record, answer."""
 
 from app.context import AppContext, Info
-from app.domain import new_order
+from app.domain import money, new_order
 from app.domain.errors import DomainError, DomainErrors, Invalid, NotFound, NotUnique
 from app.domain.vocabulary import OrderEventKind, OrderStatus, OrderType
 from db import models
@@ -9,7 +9,7 @@ from db.constraints import length_errors
 from db.queries import order_events, order_writes
 from graphql_schema.orders.inputs import CreateOrderInput
 from graphql_schema.orders.payloads import OrderPayload
-from resolvers.global_ids import input_id
+from resolvers.global_ids import optional_input_id
 from resolvers.orders.locking import order_payload, utc_now
 from resolvers.orders.parties import check_parties
 from resolvers.orders.pricing import order_amounts, price_lines
@@ -25,16 +25,21 @@ async def create_order(info: Info, input: CreateOrderInput) -> OrderPayload:
 
 async def create(ctx: AppContext, input: CreateOrderInput) -> models.Order:
     """Free of GraphQL payloads, so batch and import can run it per item."""
-    company = await ctx.loaders.by_id(models.Company).load(
-        input_id(input.company_id, "Company", ("company_id",))
-    )
-    if company is None:
-        raise NotFound("no company with this id", path=("company_id",))
     errors: list[DomainError] = []
-    parties = await check_parties(ctx, input, company_id=company.id, errors=errors)
+    company_id = optional_input_id(input.company_id, "Company", ("company_id",), errors)
+    company = None
+    if company_id is not None:
+        company = await ctx.loaders.by_id(models.Company).load(company_id)
+        if company is None:
+            errors.append(NotFound("no company with this id", path=("company_id",)))
+    # without a company, only what does not depend on it is checked: the lines, the texts
+    parties = (
+        await check_parties(ctx, input, company_id=company.id, errors=errors) if company else {}
+    )
     priced = await price_lines(
         ctx,
-        company=company,
+        company_id=company.id if company else None,
+        tax_rate=company.tax_rate if company else money.ZERO,  # nothing is priced without one
         lines=input.lines,
         discounts=input.discounts,
         shipping=input.shipping_amount,
@@ -43,11 +48,12 @@ async def create(ctx: AppContext, input: CreateOrderInput) -> models.Order:
     errors.extend(length_errors(models.Order, input, _TEXTS))
     if not input.number.strip():
         errors.append(Invalid("an order needs a number", path=("number",)))
-    errors.extend(await _taken_numbers(ctx, input, company.id))
+    if company is not None:
+        errors.extend(await _taken_numbers(ctx, input, company.id))
     if priced is not None:
         sent = {name: getattr(input, name) for name in _SENT_AMOUNTS}
         errors.extend(new_order.sent_amount_errors(sent, priced.totals))
-    if errors or priced is None:
+    if errors or priced is None or company is None:
         raise DomainErrors(errors)
     await ensure_available(ctx, priced.stock_lines)
     ordered_at = input.ordered_at or utc_now()

@@ -9,7 +9,13 @@ from app.context import AppContext
 from app.domain import money
 from app.domain.errors import DomainError, LimitExceeded
 from app.domain.imports import under
-from app.domain.new_order import MAX_LINES, LineRequest, line_errors, price_errors
+from app.domain.new_order import (
+    MAX_LINES,
+    LineRequest,
+    line_errors,
+    price_errors,
+    stored_amount_errors,
+)
 from app.domain.stock import StockLine
 from db import models
 from db.constraints import length_errors
@@ -31,17 +37,23 @@ class PricedLines:
 async def price_lines(
     ctx: AppContext,
     *,
-    company: models.Company,
+    company_id: int | None,
+    tax_rate: Decimal,
     lines: Sequence[OrderLineInput],
     discounts: Sequence[DiscountInput],
     shipping: Decimal,
     errors: list[DomainError],
 ) -> PricedLines | None:
-    """Look the products up, check every line, and compute the amounts; None when errors."""
+    """Look the products up, check every line, and compute the amounts at `tax_rate`.
+
+    Problems are added to `errors`; None when there were any here. Problems found before by the
+    caller (parties, say) do not stop the pricing, so the totals can still be checked. Without a
+    company (an unknown company id), the lines are checked for what does not need it, no more.
+    """
     if len(lines) > MAX_LINES:  # before any lookup: a huge list costs nothing to refuse
         errors.append(LimitExceeded(f"at most {MAX_LINES} lines per order", path=("lines",)))
         return None
-    errors.extend(_text_errors(lines, discounts))
+    own = _text_errors(lines, discounts)
     # an unknown or malformed product id is reported once, by line_errors below
     product_ids = [id_of(line.product_id, "Product") for line in lines]
     found = await ctx.loaders.by_id(models.Product).load_many([pid or 0 for pid in product_ids])
@@ -56,18 +68,23 @@ async def price_lines(
         )
         for line, product in zip(lines, found, strict=True)
     ]
-    errors.extend(line_errors(requests, company_id=company.id))
-    errors.extend(money.rate_errors([d.rate for d in discounts], ("discounts",)))
-    errors.extend(price_errors(shipping, ("shipping_amount",)))
-    if errors:
+    own.extend(line_errors(requests, company_id=company_id))
+    own.extend(money.rate_errors([d.rate for d in discounts], ("discounts",)))
+    own.extend(price_errors(shipping, ("shipping_amount",)))
+    if own or company_id is None:
+        errors.extend(own)
         return None
     amounts = [money.line_amounts(r.quantity, r.unit_price, r.discount_rates) for r in requests]
     totals = money.compute_totals(
         [a.net for a in amounts],
         [d.rate for d in discounts],
-        tax_rate=company.tax_rate,
+        tax_rate=tax_rate,
         shipping=shipping,
     )
+    too_large = stored_amount_errors([a.gross for a in amounts], totals)
+    if too_large:
+        errors.extend(too_large)
+        return None
     return PricedLines(
         lines=[
             _line_row(line, product, request, amount)

@@ -74,8 +74,11 @@ async def update(ctx: AppContext, input: UpdateOrderInput) -> models.Order:
 async def _reprice(
     ctx: AppContext, order: models.Order, input: UpdateOrderInput, errors: list[DomainError]
 ) -> None:
-    """New lines (or discounts, or shipping) mean new totals; old lines are replaced whole."""
-    company = await ctx.loaders.by_id(models.Company).load(order.company_id)
+    """New lines (or discounts, or shipping) mean new totals; old lines are replaced whole.
+
+    Tax is at the order's own rate, the one it was created with: a change of the company's rate
+    applies to new orders, not to the price of one already agreed (nor to its taxRate field).
+    """
     lines = _given(input.lines)
     if lines is None:
         lines = await _current_lines(ctx, order)
@@ -85,13 +88,14 @@ async def _reprice(
     shipping = _given(input.shipping_amount)
     priced = await price_lines(
         ctx,
-        company=company,
+        company_id=order.company_id,
+        tax_rate=order.tax_rate,
         lines=lines,
         discounts=discounts,
         shipping=order.shipping_amount if shipping is None else shipping,
         errors=errors,
     )
-    if priced is None:
+    if priced is None or errors:  # nothing to write, nor stock to ask for, when refused anyway
         return
     if input.lines is not None:
         await ensure_available(ctx, priced.stock_lines)

@@ -349,6 +349,25 @@ async def test_amounts_sent_are_checked_within_a_cent(gql, world):
     ]  # fmt: skip
 
 
+async def test_amounts_too_large_to_store_fail_the_order_on_their_lines(gql, world):
+    huge_line = {"productCode": "P-1", "quantity": 2, "unitPrice": "999999999999.99"}
+    huge_total = {"productCode": "P-1", "quantity": 1, "unitPrice": "900000000000.00"}
+
+    payload = await run_import(
+        gql,
+        order_input(world, "E-1", lines=[huge_line]),
+        order_input(world, "E-2", lines=[huge_total]),
+    )
+
+    assert outcomes(payload) == ["FAILED", "FAILED"]
+    assert [result["errors"] for result in payload["results"]] == [
+        [{"code": "INVALID", "field": "orders.0.lines.0.quantity",
+          "message": "quantity x unit price must be below 1,000,000,000,000"}],
+        [{"code": "INVALID", "field": "orders.1.lines",
+          "message": "the order's amounts (tax included) must stay below 1,000,000,000,000"}],
+    ]  # fmt: skip
+
+
 async def test_delivered_quantities_must_agree_with_the_status(gql, world):
     def with_delivered(external_id: str, status: str, *delivered: int | None) -> dict[str, Any]:
         order = order_input(world, external_id, status=status)

@@ -321,6 +321,43 @@ async def test_every_violation_is_reported_in_one_response(gql, shop):
     }
 
 
+async def test_a_wrong_sent_total_is_reported_along_with_a_party_error(gql, shop):
+    order_input = create_order_input(shop, clientId=gid("Client", shop.agent), totalAmount="99.99")
+
+    payload = await mutate(gql, "createOrder", order_input)
+
+    assert payload["errors"] == [
+        {
+            "code": "INVALID",
+            "field": "clientId",
+            "message": "this partner does not have the CLIENT role",
+        },
+        {
+            "code": "INVALID",
+            "field": "totalAmount",
+            "message": "sent 99.99, but the lines give 23.60",
+        },
+    ]
+
+
+async def test_an_unknown_company_is_reported_with_what_can_be_checked_without_it(gql, shop):
+    lines = [line_input(shop.products[0], 0), line_input(shop.products[1], 1, unitPrice="1.234")]
+    order_input = create_order_input(
+        shop, lines, companyId=to_base64("Company", 999_999), number=" ", series="S" * 51
+    )
+
+    payload = await mutate(gql, "createOrder", order_input)
+
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [
+        ("NOT_FOUND", "companyId"),
+        ("INVALID", "lines.0.quantity"),
+        ("INVALID", "lines.1.unitPrice"),
+        ("INVALID", "series"),
+        ("INVALID", "number"),
+    ]
+    assert payload["order"] is None
+
+
 async def test_a_refused_create_writes_nothing(gql, shop):
     before = await query(gql, COUNT_ORDERS)
     order_input = create_order_input(shop, [line_input(shop.products[0], 0)])

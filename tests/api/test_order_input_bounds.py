@@ -42,6 +42,48 @@ async def test_a_huge_quantity_is_refused_before_the_amounts_overflow(gql, shop)
     ]
 
 
+async def test_an_order_total_the_column_cannot_hold_is_invalid_on_the_lines(gql, shop):
+    # the price fits, and so does the line; with 18 % tax the total is 1,062,000,000,000.00
+    line = {**line_input(shop.products[0], 1), "unitPrice": "900000000000.00"}
+
+    payload = await mutate(gql, "createOrder", create_order_input(shop, [line]))
+
+    message = "the order's amounts (tax included) must stay below 1,000,000,000,000"
+    assert errors_of(payload) == [("INVALID", "lines", message)]
+
+
+async def test_a_line_amount_the_column_cannot_hold_is_invalid_on_its_quantity(gql, shop):
+    lines = [
+        line_input(shop.products[0], 1),
+        {**line_input(shop.products[1], 2), "unitPrice": "999999999999.99"},
+    ]
+
+    payload = await mutate(gql, "createOrder", create_order_input(shop, lines))
+
+    message = "quantity x unit price must be below 1,000,000,000,000"
+    assert errors_of(payload) == [("INVALID", "lines.1.quantity", message)]
+
+
+async def test_an_update_to_amounts_the_columns_cannot_hold_is_invalid(gql, shop):
+    created = await mutate(gql, "createOrder", create_order_input(shop), "order { id version }")
+    line = {**line_input(shop.products[0], 1), "unitPrice": "900000000000.00"}
+    update = {**created["order"], "lines": [line]}
+
+    payload = await mutate(gql, "updateOrder", update, "errors { code field message }")
+
+    message = "the order's amounts (tax included) must stay below 1,000,000,000,000"
+    assert errors_of(payload) == [("INVALID", "lines", message)]
+
+
+async def test_quantities_that_add_up_past_the_total_quantity_column_are_invalid(gql, shop):
+    lines = [line_input(shop.products[0], 1_000_000_000)] * 3
+
+    payload = await mutate(gql, "createOrder", create_order_input(shop, lines))
+
+    message = "the lines' quantities must add up to at most 2,147,483,647"
+    assert errors_of(payload) == [("INVALID", "lines", message)]
+
+
 @pytest.mark.parametrize(
     ("rate", "message"),
     [
@@ -50,11 +92,15 @@ async def test_a_huge_quantity_is_refused_before_the_amounts_overflow(gql, shop)
     ],
 )
 async def test_a_discount_rate_must_be_storable(gql, shop, rate, message):
-    line = {**line_input(shop.products[0], 1), "discounts": [{"rate": rate}]}
+    line = {**line_input(shop.products[0], 1), "discounts": [{"rate": "0.1"}, {"rate": rate}]}
+    order_input = create_order_input(shop, [line], discounts=[{"rate": rate}])
 
-    payload = await mutate(gql, "createOrder", create_order_input(shop, [line]))
+    payload = await mutate(gql, "createOrder", order_input)
 
-    assert errors_of(payload) == [("INVALID", "lines.0.discounts.0", message)]
+    assert errors_of(payload) == [
+        ("INVALID", "lines.0.discounts.1.rate", message),
+        ("INVALID", "discounts.0.rate", message),
+    ]
 
 
 async def test_texts_longer_than_their_columns_are_invalid_on_their_field(gql, shop):

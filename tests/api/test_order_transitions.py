@@ -54,6 +54,7 @@ EVENT_KINDS = {
     "return": "RETURNED",
     "cancel": "CANCELLED",
 }
+MOVED_TO = "2030-05-01"  # the estimated delivery date a confirm sets
 # the order every case starts from: one line of 4 units, some of them delivered in late statuses
 DELIVERED_BY_STATUS = {"PARTIALLY_DELIVERED": 2, "DELIVERED": 4}
 
@@ -88,6 +89,7 @@ def action_input(action: str, order: models.Order, product: models.Product) -> d
     one_unit = [{"productCode": product.code, "units": 1, "quantity": 1}]
     extra = {
         "update": {"description": "changed"},
+        "confirm": {"estimatedDeliveryOn": MOVED_TO},  # what a second confirm is for
         "deliver": {"items": one_unit},
         "return": {"items": one_unit},
         "cancel": {"reason": "OTHER"},
@@ -109,11 +111,11 @@ def status_after(action: str, before: str) -> str:
     }.get(action, before)
 
 
-def expected_details(action: str, order: models.Order, product: models.Product, after: Any) -> Any:
+def expected_details(action: str, product: models.Product, after: Any) -> Any:
     item = {"line": 1, "productCode": product.code, "units": 1, "quantity": 1}
     return {
         "update": {"changed": ["description"]},
-        "confirm": {"estimatedDeliveryOn": str(order.estimated_delivery_on)},
+        "confirm": {"estimatedDeliveryOn": MOVED_TO},
         "ship": {},
         "deliver": {"deliveryId": last_id(after["deliveries"]), "complete": False, "items": [item]},
         "return": {"returnId": last_id(after["returns"]), "items": [item]},
@@ -149,7 +151,7 @@ async def test_an_allowed_action_changes_the_order_and_appends_one_event(
         "statusBefore": status,
         "statusAfter": after["status"],
         "actor": "test",
-        "details": expected_details(action, order, shop.products[0], after),
+        "details": expected_details(action, shop.products[0], after),
         "occurredAt": None,
     }
 
@@ -210,6 +212,23 @@ async def test_confirming_a_confirmed_order_moves_only_its_delivery_date(gql, fa
     assert [(e["statusBefore"], e["statusAfter"], e["details"]) for e in events_of(after)] == [
         ("CONFIRMED", "CONFIRMED", {"estimatedDeliveryOn": "2030-05-01"})
     ]
+
+
+@pytest.mark.parametrize("same_date", [False, True], ids=["no date", "the same date"])
+async def test_confirming_a_confirmed_order_without_a_new_date_changes_nothing(
+    gql, factory, shop, same_date
+):
+    order = await order_in(factory, shop, "CONFIRMED")
+    order_id = gid("Order", order)
+    before = await read_order(gql, order_id, STATE)
+    assert before["estimatedDeliveryOn"] is not None
+    given = {"estimatedDeliveryOn": before["estimatedDeliveryOn"]} if same_date else {}
+
+    payload = await run(gql, "confirm", {"id": order_id, "version": 1} | given)
+
+    assert payload == {"order": before, "errors": []}
+    assert await read_order(gql, order_id, STATE) == before
+    assert (before["version"], before["events"]["totalCount"]) == (1, 0)
 
 
 async def test_confirm_sets_the_date_it_is_given(gql, factory, shop):

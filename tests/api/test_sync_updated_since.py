@@ -47,8 +47,9 @@ async def create(database: Committed, shop: Any, product: int = 0) -> str:
     return payload["createOrder"]["order"]["id"]
 
 
-async def confirm_order(database: Committed, order_id: str) -> None:
-    payload = await data(database, CONFIRM, {"input": {"id": order_id}})
+async def confirm_order(database: Committed, order_id: str, on: str | None = None) -> None:
+    """Confirms a PENDING order; on a CONFIRMED one, `on` moves the date (a change, version + 1)."""
+    payload = await data(database, CONFIRM, {"input": {"id": order_id, "estimatedDeliveryOn": on}})
     assert payload["confirmOrder"]["errors"] == []
 
 
@@ -105,7 +106,7 @@ async def test_writes_between_pages_reach_the_feed_once_each(database, shop):
     await confirm_order(database, orders[5])  # not seen yet: it comes once, as version 2
     assert await feed.page()  # orders 3, 4 and 6
     orders.append(await create(database, shop))  # new while the feed pages
-    await confirm_order(database, orders[1])  # again, before the feed reached version 2
+    await confirm_order(database, orders[1], on="2030-01-01")  # before the feed saw version 2
     await feed.to_the_end()
 
     assert len(feed.seen) == len(set(feed.seen)), "a change was delivered twice"

@@ -1,9 +1,12 @@
 """updateOrder and deleteOrder on a PENDING order (other statuses: test_order_transitions.py)."""
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from db import models
 from tests.api.test_create_order import (
     COUNT_ORDERS,
     ERRORS,
@@ -74,6 +77,27 @@ async def test_update_reprices_the_stored_lines_when_only_discounts_change(gql, 
     amounts = ("grossAmount", "discountAmount", "taxableBase", "taxAmount", "totalAmount")
     assert [updated[name] for name in amounts] == ["20.00", "2.00", "18.00", "3.24", "24.24"]
     assert [(ln["quantity"], ln["amount"]) for ln in updated["lines"]] == [(2, "20.00")]
+
+
+async def test_update_reprices_at_the_rate_the_order_was_created_with(gql, factory, shop, order):
+    await factory.session.execute(
+        sa.update(models.Company)
+        .where(models.Company.id == shop.company.id)
+        .values(tax_rate=Decimal("0.10"))
+    )
+    await factory.session.commit()
+    lines = [line_input(shop.products[0], 20)]
+
+    payload = await update(gql, order, lines=lines)
+
+    updated = await read_order(gql, order["id"], "taxRate taxableBase taxAmount totalAmount")
+    assert payload["errors"] == []
+    assert updated == {
+        "taxRate": "0.1800",
+        "taxableBase": "200.00",
+        "taxAmount": "36.00",
+        "totalAmount": "236.00",
+    }
 
 
 async def test_update_keeps_absent_fields_and_clears_explicit_nulls(gql, order):

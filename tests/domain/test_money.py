@@ -109,8 +109,8 @@ def test_rates_outside_0_to_1_are_reported_with_their_input_path():
     errors = rate_errors([D("0.10"), D("10"), D("-0.01")], ("discounts",))
 
     assert [(e.code, e.path) for e in errors] == [
-        (ErrorCode.INVALID, ("discounts", 1)),
-        (ErrorCode.INVALID, ("discounts", 2)),
+        (ErrorCode.INVALID, ("discounts", 1, "rate")),
+        (ErrorCode.INVALID, ("discounts", 2, "rate")),
     ]
 
 
