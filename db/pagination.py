@@ -9,7 +9,7 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import Select
+
+from app.domain.storable import instant_in_range, text_problem
 
 
 class PageArgumentError(ValueError):
@@ -94,7 +96,7 @@ def _from_json(value: Any, column_type: Any) -> Any:
     python_type = column_type.python_type
     if python_type is datetime:
         parsed = datetime.fromisoformat(value)
-        if parsed.tzinfo is None or not 1900 < parsed.astimezone(UTC).year < 9000:
+        if not instant_in_range(parsed):
             raise ValueError("timestamp in cursor out of range")
         return parsed
     if python_type is Decimal:
@@ -104,7 +106,7 @@ def _from_json(value: Any, column_type: Any) -> Any:
         return amount
     if type(value) is not python_type:
         raise TypeError("cursor value of the wrong type")
-    if python_type is str and ("\x00" in value or len(value) > (column_type.length or 200)):
+    if python_type is str and (text_problem(value) or len(value) > (column_type.length or 200)):
         raise ValueError("text in cursor out of range")
     return value
 

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -54,6 +55,22 @@ def is_deliberate(error: GraphQLError) -> bool:
     original = error.original_error
     # graphql-core wraps a bad variable value in another GraphQLError: that is the client's too
     return original is None or isinstance(original, (*_SHOWN, GraphQLError))
+
+
+def client_extensions(error: GraphQLError) -> dict[str, Any] | None:
+    """A code for a deliberate error that carries none, and the argument it names when known.
+
+    Refusals that already have a code (FORBIDDEN, LIMIT_EXCEEDED...) keep theirs; anything
+    else the client sent wrong (a bad argument, an unknown field, a bad variable) is INVALID.
+    """
+    if "code" in (error.extensions or {}) or not is_deliberate(error):
+        return None
+    original = error.original_error
+    if isinstance(original, (QueryInputError, PageArgumentError)):
+        return {**(error.extensions or {}), "code": "INVALID", "argument": original.argument}
+    if isinstance(original, DomainError):
+        return {**(error.extensions or {}), "code": original.code.value}
+    return {**(error.extensions or {}), "code": "INVALID"}
 
 
 def should_mask(error: GraphQLError) -> bool:

@@ -11,6 +11,7 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from app.observability import request_id_var
+from graphql_schema.errors import client_extensions
 from graphql_schema.limits import Bounds, exceeded, measure
 from resolvers.compiled_reads import execute_compiled
 
@@ -134,7 +135,8 @@ def _refusal(message: str, extensions: dict[str, Any]) -> ExecutionResult:
     return ExecutionResult(data=None, errors=[GraphQLError(message, extensions=extensions)])
 
 
-_SUGGESTION = re.compile(r" Did you mean .*\?$")
+# graphql-core may go on after the hint ("... Did you mean 'status'? Found: {...}.")
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 _TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
 
 
@@ -142,7 +144,8 @@ class ClientErrors(MaskErrors):
     """What clients see of errors.
 
     Unexpected errors are masked (with the request id that finds them in the log), the token
-    limit gets its LIMIT_EXCEEDED code, and "Did you mean" hints go outside development.
+    limit gets its LIMIT_EXCEEDED code, every other client error a code (INVALID unless it has
+    one) and the argument it names, and "Did you mean" hints go outside development.
     """
 
     def __init__(self, *, should_mask_error: Any) -> None:
@@ -158,7 +161,8 @@ class ClientErrors(MaskErrors):
 
     def _polish(self, error: GraphQLError) -> GraphQLError:
         """A new error, never an edited one: validation errors are cached and shared."""
-        message, extensions = error.message, token_limit_extensions(error) or error.extensions
+        message = error.message
+        extensions = token_limit_extensions(error) or client_extensions(error) or error.extensions
         context = self.execution_context.context
         if getattr(context.settings, "environment", "production") != "development":
             message = _SUGGESTION.sub("", message)

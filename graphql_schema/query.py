@@ -13,6 +13,7 @@ from graphql_schema.payment_methods.types import PaymentMethod
 from graphql_schema.permissions import BulkWrite, OrderRead
 from graphql_schema.products.types import Product
 from graphql_schema.seasons.types import Season
+from resolvers import global_ids
 from resolvers.bulk_operations import queries as bulk_operation_queries
 from resolvers.orders import queries as order_queries
 from resolvers.reference import queries as reference_queries
@@ -20,11 +21,15 @@ from resolvers.reference import queries as reference_queries
 
 @strawberry.type
 class Query:
-    node: relay.Node | None = relay.node(
-        description="Any object by its global id.", permission_classes=[OrderRead]
+    node: relay.Node | None = strawberry.field(
+        resolver=global_ids.node,
+        description="Any object by its global id.",
+        permission_classes=[OrderRead],
     )
-    nodes: list[relay.Node | None] = relay.node(
-        description="Several objects by global id.", permission_classes=[OrderRead]
+    nodes: list[relay.Node | None] = strawberry.field(
+        resolver=global_ids.nodes,
+        description="Several objects by global id.",
+        permission_classes=[OrderRead],
     )
 
     order: Order | None = strawberry.field(

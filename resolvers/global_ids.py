@@ -1,7 +1,17 @@
-"""Global ids in, database ids out: refused by argument name in queries, by input path in inputs."""
+"""Global ids in, database ids out: refused by argument name in queries, by input path in inputs.
 
+node(id) and nodes(ids) live here too: any id that names nothing answers null.
+"""
+
+import asyncio
+from collections.abc import Sequence
+from typing import Annotated
+
+import strawberry
 from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
 
+from app.context import Info
 from app.domain.errors import DomainError, InputPath, NotFound
 from graphql_schema.errors import QueryInputError
 from graphql_schema.rows import row_id
@@ -9,7 +19,13 @@ from graphql_schema.rows import row_id
 MAX_IDS = 1000  # ids in one list argument
 
 
-def decode_id(global_id: relay.GlobalID, expected: str, *, argument: str) -> int:
+def decode_id(global_id: relay.GlobalID | str, expected: str, *, argument: str) -> int:
+    """The row id; a query argument typed ID arrives as text so a malformed one names it."""
+    if isinstance(global_id, str):
+        try:
+            global_id = relay.GlobalID.from_id(global_id)
+        except GlobalIDValueError:
+            raise QueryInputError(argument, "malformed id") from None
     if global_id.type_name != expected:
         raise QueryInputError(
             argument, f"expected {_noun(expected)} id, got {_noun(global_id.type_name)} id"
@@ -21,7 +37,7 @@ def decode_id(global_id: relay.GlobalID, expected: str, *, argument: str) -> int
 
 
 def decode_ids(
-    global_ids: list[relay.GlobalID] | None, expected: str, *, argument: str
+    global_ids: Sequence[relay.GlobalID | str] | None, expected: str, *, argument: str
 ) -> list[int] | None:
     if global_ids is None:
         return None
@@ -59,3 +75,32 @@ def optional_input_id(
 def _noun(type_name: str) -> str:
     article = "an" if type_name[:1].upper() in "AEIOU" else "a"
     return f"{article} {type_name}"
+
+
+async def node(
+    info: Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="The ID of the object.")],
+) -> relay.Node | None:
+    """Null for any id that names nothing here: missing, malformed, or of an unknown type."""
+    global_id = _node_id(info, id)
+    return None if global_id is None else await global_id.resolve_node(info, required=False)
+
+
+async def nodes(
+    info: Info,
+    ids: Annotated[list[strawberry.ID], strawberry.argument(description="The IDs of the objects.")],
+) -> list[relay.Node | None]:
+    """Each id as node(id) answers it, in the order given (the loaders batch the lookups)."""
+    if len(ids) > MAX_IDS:
+        raise QueryInputError("ids", f"at most {MAX_IDS} ids, got {len(ids)}")
+    return list(await asyncio.gather(*(node(info, each) for each in ids)))
+
+
+def _node_id(info: Info, id: str) -> relay.GlobalID | None:
+    """The global id when it names a Node type of this schema; Strawberry would raise instead."""
+    try:
+        global_id = relay.GlobalID.from_id(id)
+        global_id.resolve_type(info)
+    except GlobalIDValueError:
+        return None
+    return global_id

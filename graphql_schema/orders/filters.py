@@ -4,7 +4,6 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
-from strawberry import relay
 
 from graphql_schema.enums import OrderStatusEnum, OrderTypeEnum
 
@@ -27,10 +26,10 @@ class OrderFilter:
         default=None, description="Any of these statuses."
     )
     type: OrderTypeEnum | None = None  # type: ignore[valid-type]
-    company_ids: list[relay.GlobalID] | None = None
-    client_ids: list[relay.GlobalID] | None = None
-    agent_ids: list[relay.GlobalID] | None = None
-    season_ids: list[relay.GlobalID] | None = None
+    company_ids: list[strawberry.ID] | None = None
+    client_ids: list[strawberry.ID] | None = None
+    agent_ids: list[strawberry.ID] | None = None
+    season_ids: list[strawberry.ID] | None = None
     ordered_from: datetime | None = strawberry.field(
         default=None, description="Ordered at or after this instant (ISO 8601)."
     )

@@ -13,6 +13,7 @@ from app.domain.errors import ErrorCode
 from app.domain.imports import size_errors
 from db import models
 from graphql_schema.errors import UserError, input_path
+from graphql_schema.input_texts import unstorable_texts
 from graphql_schema.orders.bulk import (
     BatchAction,
     BatchOrderResult,
@@ -62,8 +63,12 @@ async def batch_update_orders(
 async def _run(ctx: AppContext, action: BatchAction, index: int, item: Any) -> BatchOrderResult:
     """One item, committed or rolled back on its own, as its single mutation would be."""
     change = _CHANGES[action]
+    unstorable = unstorable_texts(item)
     try:
-        row, errors = await in_transaction(ctx.session, lambda: change(ctx, item), ctx.stock)
+        if unstorable:
+            row, errors = None, [UserError.from_domain(error) for error in unstorable]
+        else:
+            row, errors = await in_transaction(ctx.session, lambda: change(ctx, item), ctx.stock)
     except Exception:
         # a bug, not a refusal: the items before it are committed, so this one alone fails
         log.exception("batchUpdateOrders: %s item %s failed", action.value, index)

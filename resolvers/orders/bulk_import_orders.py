@@ -23,6 +23,7 @@ from db.constraints import violated_unique_field
 from db.engine import unit_of_work
 from db.queries import imports as queries
 from graphql_schema.errors import UserError, input_path
+from graphql_schema.input_texts import unstorable_texts
 from graphql_schema.orders.bulk import (
     BulkImportOrdersInput,
     BulkImportOrdersPayload,
@@ -48,8 +49,14 @@ async def bulk_import_orders(info: Info, input: BulkImportOrdersInput) -> BulkIm
 async def bulk_import(ctx: AppContext, orders: Sequence[ImportOrderInput]) -> list["Plan"]:
     """Free of GraphQL payloads, so a command-line importer can run it too; never commits."""
     scope = ctx.loaders.company_ids
-    refs = await queries.references(ctx.session, _named(orders), company_ids=scope)
-    plans = [_plan(index, order, refs, ctx.principal.key_id) for index, order in enumerate(orders)]
+    # an order with text PostgreSQL cannot hold fails alone, before any lookup could trip on it
+    unstorable = [unstorable_texts(order) for order in orders]
+    storable = [order for order, errors in zip(orders, unstorable, strict=True) if not errors]
+    refs = await queries.references(ctx.session, _named(storable), company_ids=scope)
+    plans = [
+        _plan(index, order, refs, ctx.principal.key_id, unstorable[index])
+        for index, order in enumerate(orders)
+    ]
     _refuse_repeats(plans)
     pending = [plan for plan in plans if plan.ok]
     for _ in range(2):  # the second pass takes the orders a concurrent import created meanwhile
@@ -139,8 +146,17 @@ def _named(orders: Sequence[ImportOrderInput]) -> dict[str, set[str]]:
     return named
 
 
-def _plan(index: int, given: ImportOrderInput, refs: queries.References, actor: str) -> Plan:
+def _plan(
+    index: int,
+    given: ImportOrderInput,
+    refs: queries.References,
+    actor: str,
+    unstorable: list[DomainError],
+) -> Plan:
     plan = Plan(index, given.source, given.external_id)
+    if unstorable:
+        plan.fail(*unstorable)
+        return plan
     company = refs.companies.get(given.company_code)
     if company is None:
         plan.fail(NotFound(f"no company {given.company_code} among yours", path=("company_code",)))

@@ -1,29 +1,29 @@
 """order() and orders(): one order by id or number, and the filtered, keyset-paged list."""
 
-from datetime import datetime
 from typing import Any
 
+import strawberry
 from sqlalchemy.sql import Select
-from strawberry import relay
 
 from app.context import Info
 from db import models
 from db.pagination import Ordering
 from db.queries import orders as order_queries
 from graphql_schema.connection import Connection
-from graphql_schema.errors import QueryInputError, input_path
+from graphql_schema.errors import QueryInputError
 from graphql_schema.orders.filters import OrderFilter, OrderSort
 from graphql_schema.orders.types import Order
 from graphql_schema.rows import from_row
+from resolvers.arguments import instant_argument, text_argument
 from resolvers.global_ids import decode_id, decode_ids
 from resolvers.paging import list_connection
 
 
 async def order(
     info: Info,
-    id: relay.GlobalID | None = None,
+    id: strawberry.ID | None = None,
     number: str | None = None,
-    company_id: relay.GlobalID | None = None,
+    company_id: strawberry.ID | None = None,
 ) -> Order | None:
     if (id is None) == (number is None):
         raise QueryInputError("id", "pass either id or number")
@@ -34,6 +34,7 @@ async def order(
     scope = loaders.company_ids
     if company_id is not None:
         scope = scope & {decode_id(company_id, "Company", argument="companyId")}
+    number = text_argument(number, "number")
     assert number is not None
     rows = await order_queries.orders_by_number(info.context.session, number, company_ids=scope)
     if len(rows) > 1:
@@ -68,8 +69,6 @@ def orders_query(
 
 def _list_filter(given: OrderFilter, *, feed: bool) -> order_queries.OrderListFilter:
     """`feed`: paging by UPDATED_AT_ASC is how ERPs sync, so it only serves settled changes."""
-    for name in ("ordered_from", "ordered_to", "updated_since"):
-        _require_timezone(getattr(given, name), name)
     return order_queries.OrderListFilter(
         statuses=given.status,
         type=given.type,
@@ -77,16 +76,9 @@ def _list_filter(given: OrderFilter, *, feed: bool) -> order_queries.OrderListFi
         client_ids=decode_ids(given.client_ids, "Client", argument="filter.clientIds"),
         agent_ids=decode_ids(given.agent_ids, "Agent", argument="filter.agentIds"),
         season_ids=decode_ids(given.season_ids, "Season", argument="filter.seasonIds"),
-        ordered_from=given.ordered_from,
-        ordered_to=given.ordered_to,
-        updated_since=given.updated_since,
-        search=given.search,
+        ordered_from=instant_argument(given.ordered_from, "filter.orderedFrom"),
+        ordered_to=instant_argument(given.ordered_to, "filter.orderedTo"),
+        updated_since=instant_argument(given.updated_since, "filter.updatedSince"),
+        search=text_argument(given.search, "filter.search"),
         settled_only=feed,
     )
-
-
-def _require_timezone(value: datetime | None, name: str) -> None:
-    if value is not None and value.tzinfo is None:
-        raise QueryInputError(
-            input_path(("filter", name)), "give a timezone, e.g. 2025-01-31T00:00:00Z"
-        )

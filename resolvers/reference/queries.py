@@ -1,6 +1,6 @@
 """Lists of reference data: companies, clients, agents, products, seasons, payment methods."""
 
-from strawberry import relay
+import strawberry
 
 from app.context import Info
 from app.domain.vocabulary import PartnerRole
@@ -13,6 +13,7 @@ from graphql_schema.connection import Connection
 from graphql_schema.payment_methods.types import PaymentMethod
 from graphql_schema.products.types import Product
 from graphql_schema.seasons.types import Season
+from resolvers.arguments import text_argument
 from resolvers.global_ids import decode_ids
 from resolvers.paging import list_connection
 
@@ -25,7 +26,9 @@ async def companies(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[Company]:
-    query = reference.select_companies(company_ids=info.context.loaders.company_ids, search=search)
+    query = reference.select_companies(
+        company_ids=info.context.loaders.company_ids, search=text_argument(search, "search")
+    )
     return await list_connection(
         info, Company, models.Company, query, reference.COMPANIES,
         first=first, after=after, last=last, before=before,
@@ -35,7 +38,7 @@ async def companies(
 async def clients(
     info: Info,
     search: str | None = None,
-    company_ids: list[relay.GlobalID] | None = None,
+    company_ids: list[strawberry.ID] | None = None,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
@@ -45,7 +48,7 @@ async def clients(
         PartnerRole.CLIENT,
         company_ids=info.context.loaders.company_ids,
         only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=search,
+        search=text_argument(search, "search"),
     )
     return await list_connection(
         info, Client, models.Partner, query, reference.PARTNERS,
@@ -56,7 +59,7 @@ async def clients(
 async def agents(
     info: Info,
     search: str | None = None,
-    company_ids: list[relay.GlobalID] | None = None,
+    company_ids: list[strawberry.ID] | None = None,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
@@ -66,7 +69,7 @@ async def agents(
         PartnerRole.REPRESENTATIVE,
         company_ids=info.context.loaders.company_ids,
         only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=search,
+        search=text_argument(search, "search"),
     )
     return await list_connection(
         info, Agent, models.Partner, query, reference.PARTNERS,
@@ -77,7 +80,7 @@ async def agents(
 async def products(
     info: Info,
     search: str | None = None,
-    company_ids: list[relay.GlobalID] | None = None,
+    company_ids: list[strawberry.ID] | None = None,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
@@ -87,7 +90,7 @@ async def products(
         models.Product,
         company_ids=info.context.loaders.company_ids,
         only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=search,
+        search=text_argument(search, "search"),
     )
     return await list_connection(
         info, Product, models.Product, query, reference.PRODUCTS,
@@ -98,7 +101,7 @@ async def products(
 async def seasons(
     info: Info,
     search: str | None = None,
-    company_ids: list[relay.GlobalID] | None = None,
+    company_ids: list[strawberry.ID] | None = None,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
@@ -108,7 +111,7 @@ async def seasons(
         models.Season,
         company_ids=info.context.loaders.company_ids,
         only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=search,
+        search=text_argument(search, "search"),
     )
     return await list_connection(
         info, Season, models.Season, query, reference.SEASONS,
@@ -119,7 +122,7 @@ async def seasons(
 async def payment_methods(
     info: Info,
     search: str | None = None,
-    company_ids: list[relay.GlobalID] | None = None,
+    company_ids: list[strawberry.ID] | None = None,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
@@ -129,7 +132,7 @@ async def payment_methods(
         models.PaymentMethod,
         company_ids=info.context.loaders.company_ids,
         only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=search,
+        search=text_argument(search, "search"),
     )
     return await list_connection(
         info, PaymentMethod, models.PaymentMethod, query, reference.PAYMENT_METHODS,

@@ -165,6 +165,9 @@ async def test_a_page_over_100_is_refused(client_for, tenants, query, message):
         body = await answer(client, query)
         admitted = await answer(client, query.replace("101", "100"))
     assert [e["message"] for e in body["errors"]] == [message]
+    assert [e["extensions"] for e in body["errors"]] == [
+        {"code": "INVALID", "argument": message.split(":")[0]}
+    ]
     assert "errors" not in admitted
 
 
@@ -183,6 +186,31 @@ async def test_did_you_mean_only_in_development(
     [error] = body["errors"]
     assert error["message"].startswith(f"Cannot query field '{typo}' on type 'Query'.")
     assert ("Did you mean" in error["message"]) is suggested
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ orders(first: 1, filter: {statuz: [PENDING]}) { totalCount } }",
+        'mutation { cancelOrder(input: {id: "T3JkZXI6MQ==", reasonCode: OTHER, version: 1})'
+        " { errors { code } } }",
+    ],
+    ids=["filter-field", "mutation-input-field"],
+)
+@pytest.mark.parametrize(
+    ("environment", "suggested"), [("production", False), ("development", True)]
+)
+async def test_did_you_mean_inside_a_message_only_in_development(
+    client_for, settings_for, query, environment, suggested
+):
+    """graphql-core goes on after the hint for input fields ("... Did you mean 'status'? Found:
+    {...}"): the hint goes, the rest stays."""
+    async with client_for(settings_for(environment=environment)) as client:
+        body = await answer(client, query)
+    messages = [error["message"] for error in body["errors"]]
+    assert any("not to include unknown field" in message for message in messages)
+    assert any("Did you mean" in message for message in messages) is suggested
+    assert all(error["extensions"]["code"] == "INVALID" for error in body["errors"])
 
 
 async def test_suggestions_survive_an_earlier_production_request(client_for, settings_for):

@@ -215,3 +215,21 @@ async def test_an_item_that_breaks_fails_alone_and_the_others_stand(gql, factory
             ],
         },
     ]
+
+
+async def test_an_item_with_text_postgresql_cannot_store_fails_alone(gql, shop):
+    first, second = await new_order(gql, shop), await new_order(gql, shop)
+
+    payload = await batch(
+        gql,
+        cancel=[
+            {"id": first, "reason": "OTHER", "note": "bad\x00note"},
+            {"id": second, "reason": "OTHER", "note": "fine"},
+        ],
+    )
+
+    assert summary(payload) == [
+        ("CANCEL", 0, None, ["cancel.0.note"]),
+        ("CANCEL", 1, "CANCELLED", []),
+    ]
+    assert payload["results"][0]["errors"][0]["code"] == "INVALID"

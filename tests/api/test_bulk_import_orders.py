@@ -521,3 +521,16 @@ async def test_a_key_without_the_bulk_scope_is_refused(gql, world, db_session):
         "this API key lacks the order.bulkwrite scope"
     ]
     assert await count(db_session, models.Order) == 0
+
+
+@pytest.mark.parametrize("field", ["source", "number", "companyCode", "observations"])
+async def test_text_postgresql_cannot_store_fails_the_order_not_the_call(gql, world, field):
+    payload = await run_import(
+        gql, order_input(world, "E-1", **{field: "e\x00"}), order_input(world, "E-2")
+    )
+
+    assert outcomes(payload) == ["FAILED", "CREATED"]
+    assert payload["results"][0]["errors"] == [
+        {"code": "INVALID", "field": f"orders.0.{field}",
+         "message": "must not contain the NUL character (U+0000)"}
+    ]  # fmt: skip

@@ -518,3 +518,18 @@ async def test_update_agent_keeps_the_client_role_orders_rely_on(gql, factory, d
         }
     ]
     assert (await stored(gql, agent_id))["name"] != "Renamed"
+
+
+async def test_create_client_refuses_texts_postgresql_cannot_store_on_their_paths(gql, factory):
+    company = await factory.company()
+
+    payload = await run(
+        gql,
+        CREATE_CLIENT,
+        companyId=gid("Company", company.id),
+        code="C1",
+        name="Sol\x00",
+        addresses=[ADDRESS, ADDRESS | {"city": "Li\ud800ma"}],
+    )
+
+    assert codes(payload) == [("INVALID", "name"), ("INVALID", "addresses.1.city")]

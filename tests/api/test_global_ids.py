@@ -45,3 +45,40 @@ async def test_a_list_of_ids_is_bounded(gql):
     assert [error.message for error in result.errors] == [
         "filter.clientIds: at most 1000 ids, got 1001"
     ]
+
+
+@pytest.mark.parametrize(
+    "node_id", ["bad", to_base64("Foo", 1), to_base64("UserError", 1), to_base64("Query", 1)]
+)
+async def test_node_of_an_id_of_no_node_type_is_null(gql, node_id):
+    result = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": node_id})
+
+    assert result.errors is None
+    assert result.data == {"node": None}
+
+
+async def test_nodes_answers_null_for_each_id_of_no_node_type(gql, factory):
+    company = await factory.company()
+    ids = ["bad", to_base64("Company", company.id), to_base64("Foo", 1)]
+
+    result = await gql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids})
+
+    assert result.errors is None
+    assert result.data == {"nodes": [None, {"id": to_base64("Company", company.id)}, None]}
+
+
+@pytest.mark.parametrize(
+    ("query", "argument"),
+    [
+        ('{ order(id: "bad") { id } }', "id"),
+        ('{ order(number: "N-1", companyId: "bad") { id } }', "companyId"),
+        ('{ orders(filter: {companyIds: ["bad"]}) { totalCount } }', "filter.companyIds"),
+        ('{ clients(companyIds: ["bad"]) { totalCount } }', "companyIds"),
+    ],
+)
+async def test_a_malformed_id_in_a_query_argument_is_refused_naming_it(gql, query, argument):
+    result = await gql(query)
+
+    [error] = result.errors
+    assert error.message == f"{argument}: malformed id"
+    assert error.extensions == {"code": "INVALID", "argument": argument}

@@ -412,3 +412,56 @@ async def test_nodes_resolves_each_id_in_the_order_given_with_null_for_a_missing
         None,
         {"__typename": "Order", "number": "N-1"},
     ]
+
+
+BAD_TEXTS = pytest.mark.parametrize(
+    ("text", "says"), [("a\x00b", "NUL"), ("a\ud800b", "surrogate")], ids=["nul", "surrogate"]
+)
+
+
+@BAD_TEXTS
+async def test_a_search_postgresql_cannot_compare_is_refused_naming_it(gql, text, says):
+    result = await gql(ORDERS, {"filter": {"search": text}})
+
+    assert result.data is None
+    [error] = result.errors
+    assert error.message.startswith("filter.search: ")
+    assert says in error.message
+    assert error.extensions == {"code": "INVALID", "argument": "filter.search"}
+
+
+@BAD_TEXTS
+async def test_a_number_postgresql_cannot_compare_is_refused_naming_it(gql, text, says):
+    result = await gql(ORDER, {"number": text})
+
+    [error] = result.errors
+    assert error.message.startswith("number: ")
+    assert says in error.message
+    assert error.extensions == {"code": "INVALID", "argument": "number"}
+
+
+@pytest.mark.parametrize("argument", ["orderedFrom", "orderedTo", "updatedSince"])
+@pytest.mark.parametrize(
+    "instant",
+    ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+05:00", "1900-06-01T00:00:00Z"],
+)
+async def test_an_instant_outside_the_stored_range_is_refused_naming_the_argument(
+    gql, argument, instant
+):
+    result = await gql(ORDERS, {"filter": {argument: instant}})
+
+    assert result.data is None
+    [error] = result.errors
+    assert error.message == (
+        f"filter.{argument}: must be an instant from 1901-01-01 to 8999-12-31 (UTC)"
+    )
+    assert error.extensions == {"code": "INVALID", "argument": f"filter.{argument}"}
+
+
+async def test_instants_at_the_edges_of_the_range_are_accepted(gql, factory):
+    company, client = await seller(factory)
+    await factory.order(company, client, number="N-1")
+
+    found = await numbers(gql, orderedFrom="1901-01-01T00:00:00Z", orderedTo="8999-12-31T23:59:59Z")
+
+    assert found == ["N-1"]

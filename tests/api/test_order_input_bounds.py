@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.auth import Principal
 from tests.api.test_create_order import create_order_input, line_input, make_shop, mutate
 
 
@@ -146,3 +147,44 @@ async def test_a_company_name_longer_than_its_column_is_invalid(gql):
         "company": None,
         "errors": [{"code": "INVALID", "field": "name", "message": "at most 200 characters"}],
     }
+
+
+async def test_texts_postgresql_cannot_store_are_invalid_on_their_field(gql, shop):
+    line = {**line_input(shop.products[0], 1), "externalId": "L\x00"}
+    order = {**create_order_input(shop, [line]), "number": "A\x00B", "observations": "\ud800"}
+
+    payload = await mutate(gql, "createOrder", order)
+
+    assert errors_of(payload) == [
+        ("INVALID", "number", "must not contain the NUL character (U+0000)"),
+        ("INVALID", "observations",
+         "must be valid Unicode text (a lone surrogate such as U+D800 is not)"),
+        ("INVALID", "lines.0.externalId", "must not contain the NUL character (U+0000)"),
+    ]  # fmt: skip
+
+
+async def test_an_unstorable_text_in_an_update_is_invalid_on_its_field(gql, shop):
+    lines = [line_input(shop.products[0], 1)]
+    order = await mutate(gql, "createOrder", create_order_input(shop, lines), "order { id }")
+
+    payload = await mutate(
+        gql, "updateOrder", {"id": order["order"]["id"], "version": 1, "description": "\x00"}
+    )
+
+    assert errors_of(payload) == [
+        ("INVALID", "description", "must not contain the NUL character (U+0000)")
+    ]
+
+
+async def test_a_key_without_the_scope_is_forbidden_before_its_texts_are_checked(gql, shop):
+    principal = Principal(
+        key_id="reader", company_ids=frozenset({shop.company.id}), scopes=frozenset({"order.read"})
+    )
+
+    result = await gql.as_principal(
+        principal,
+        "mutation($input: CreateOrderInput!) { createOrder(input: $input) { errors { code } } }",
+        {"input": {**create_order_input(shop, []), "number": "\x00"}},
+    )
+
+    assert [error.extensions["code"] for error in result.errors] == ["FORBIDDEN"]

@@ -82,10 +82,12 @@ def info(connection):
 
 
 def assert_refused(result, argument):
-    """No data, one error naming `argument`, and nothing of SQL or Python in the message."""
+    """No data, one error naming `argument` (in its message and its extensions), and nothing of
+    SQL or Python in the message."""
     assert result.data is None
     [error] = result.errors
     assert argument in error.message
+    assert error.extensions == {"code": "INVALID", "argument": argument}
     for leak in ("SELECT", "sqlalchemy", "asyncpg", "Traceback", "Error"):
         assert leak not in error.message
 

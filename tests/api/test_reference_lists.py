@@ -190,3 +190,17 @@ async def test_clients_with_the_same_name_are_paged_by_id(gql, factory):
     codes = [node["code"] for node in first["nodes"] + second["nodes"]]
     assert codes == ["ANA-0", "ANA-1", "ANA-2"]
     assert [first["pageInfo"]["hasNextPage"], second["pageInfo"]["hasNextPage"]] == [True, False]
+
+
+@pytest.mark.parametrize("field", list(KEYS))
+@pytest.mark.parametrize("text", ["a\x00b", "a\ud800b"], ids=["nul", "surrogate"])
+async def test_a_search_postgresql_cannot_compare_is_refused_naming_it(gql, field, text):
+    result = await gql(
+        f"query($search: String) {{ {field}(search: $search) {{ totalCount }} }}",
+        {"search": text},
+    )
+
+    assert result.data is None
+    [error] = result.errors
+    assert error.message.startswith("search: ")
+    assert error.extensions == {"code": "INVALID", "argument": "search"}

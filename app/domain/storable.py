@@ -1,0 +1,34 @@
+"""Values PostgreSQL can hold, checked before any SQL so bad input reads as INVALID, not a crash.
+
+PostgreSQL text cannot hold the NUL character, and UTF-8 has no encoding for a lone surrogate
+(JSON lets a client send both). Instants are kept to years 1901-8999 in UTC: far beyond any order,
+and clear of the year 1-9999 edges where converting to UTC overflows Python's datetime.
+"""
+
+from datetime import UTC, datetime
+
+FIRST_YEAR = 1901
+LAST_YEAR = 8999
+INSTANT_RANGE = f"an instant from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31 (UTC)"
+
+
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be stored or searched for, or None when it can."""
+    if "\x00" in text:
+        return "must not contain the NUL character (U+0000)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode text (a lone surrogate such as U+D800 is not)"
+    return None
+
+
+def instant_in_range(instant: datetime) -> bool:
+    """An aware instant whose UTC year is FIRST_YEAR..LAST_YEAR; near year 1 or 9999 it is not."""
+    if instant.tzinfo is None:
+        return False
+    try:
+        year = instant.astimezone(UTC).year
+    except OverflowError:  # year 1 or 9999 moved past the edge by its offset
+        return False
+    return FIRST_YEAR <= year <= LAST_YEAR

@@ -1,0 +1,79 @@
+"""Texts in mutation inputs that PostgreSQL cannot store: INVALID on their input path, up front.
+
+Every text field reaches SQL somewhere (a column, a lookup, an event's JSON details), so one
+walk over the whole input catches a NUL or a lone surrogate wherever it is, before any query.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from strawberry.extensions import FieldExtension
+from strawberry.types.base import has_object_definition
+from strawberry.types.field import StrawberryField
+from strawberry.types.maybe import Some
+
+from app.domain.errors import DomainError, InputPath, Invalid
+from app.domain.storable import text_problem
+from graphql_schema.errors import UserError
+
+
+def unstorable_texts(value: Any, path: InputPath = ()) -> list[DomainError]:
+    """INVALID on every text in `value` (an input object, list or JSON) PostgreSQL cannot hold."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        return [] if problem is None else [Invalid(problem, path=path)]
+    if isinstance(value, Some):
+        return unstorable_texts(value.value, path)
+    if isinstance(value, list | tuple):
+        return [e for i, item in enumerate(value) for e in unstorable_texts(item, (*path, i))]
+    if isinstance(value, Mapping):  # a JSON argument: its keys are stored too
+        return [
+            e
+            for key, item in value.items()
+            for e in [*unstorable_texts(str(key), path), *unstorable_texts(item, (*path, key))]
+        ]
+    if has_object_definition(value):
+        return [
+            e
+            for field in value.__strawberry_definition__.fields
+            for e in unstorable_texts(
+                getattr(value, field.python_name, None), (*path, field.python_name)
+            )
+        ]
+    return []  # numbers, dates, enums, and global ids (decoded and checked on their own)
+
+
+class RefuseUnstorableTexts(FieldExtension):
+    """Answers a mutation's payload with those errors instead of running it.
+
+    Innermost, so the field's permission check still runs first.
+    """
+
+    async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        errors = unstorable_texts(kwargs.get("input"))
+        if errors:
+            return self._payload(errors)
+        return await next_(source, info, **kwargs)
+
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        errors = unstorable_texts(kwargs.get("input"))
+        if errors:
+            return self._payload(errors)
+        return next_(source, info, **kwargs)
+
+    def _payload(self, errors: list[DomainError]) -> Any:
+        payload = self.field.type  # every mutation payload has `errors` and defaults elsewhere
+        return payload(errors=[UserError.from_domain(error) for error in errors])
+
+    def apply(self, field: StrawberryField) -> None:
+        self.field = field
+
+
+def refuse_unstorable_texts(mutation: type, *, checked_per_item: set[str]) -> None:
+    """Put the check on every mutation but those that check each of their items themselves.
+
+    One bad order in a bulk import fails that order, not the call.
+    """
+    for field in mutation.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        if field.python_name not in checked_per_item:
+            field.extensions.insert(0, RefuseUnstorableTexts())
