@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import cli
+from app.api_keys import KeyWatch, revoke_key
 from app.settings import get_settings
 from db.engine import unit_of_work
 from db.models import ApiKey
@@ -184,6 +185,21 @@ async def test_cli_revokes_a_key(run_cli, keys, settings_for):
     assert "revoked" in line
     async with running(settings_for()) as app, http(app, issued.plain) as client:
         assert (await post(client, COMPANIES)).status_code == 401
+
+
+async def test_a_key_watch_sees_a_revocation_asking_at_most_once_per_interval(keys, sessions):
+    """Subscriptions re-check their key this way: one lookup per interval, not one per event."""
+    issued = await keys.issue()
+    now = [100.0]
+    watch = KeyWatch(issued.id, interval_s=5, clock=lambda: now[0])
+    async with sessions() as session:
+        assert not await watch.revoked(session)
+        assert await revoke_key(session, issued.id)
+        now[0] += 4.9
+        assert not await watch.revoked(session)  # checked 4.9 s ago: not asked again yet
+        now[0] += 0.1
+        assert await watch.revoked(session)
+        assert not await KeyWatch(None, interval_s=0).revoked(session)  # no key row: a test's
 
 
 @pytest.mark.parametrize(
