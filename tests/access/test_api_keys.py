@@ -179,12 +179,22 @@ async def test_cli_creates_a_key_shown_once_that_the_api_accepts(
 async def test_cli_revokes_a_key(run_cli, keys, settings_for):
     issued = await keys.issue()
     assert await run_cli("keys", "revoke", str(issued.id)) == f"key {issued.id} revoked\n"
-    assert await run_cli("keys", "revoke", str(issued.id)) == f"no active key {issued.id}\n"
+    with pytest.raises(SystemExit, match=f"no active key {issued.id}$"):
+        await run_cli("keys", "revoke", str(issued.id))  # already revoked
     listing = await run_cli("keys", "list")
     [line] = [line for line in listing.splitlines() if line.startswith(f"{issued.id}\t")]
     assert "revoked" in line
     async with running(settings_for()) as app, http(app, issued.plain) as client:
         assert (await post(client, COMPANIES)).status_code == 401
+
+
+async def test_cli_revoking_an_unknown_key_fails(run_cli, sessions):
+    """A script revoking a wrong id must notice: the exit status is not 0."""
+    async with sessions() as session:
+        unknown = (await session.scalar(sa.select(sa.func.max(ApiKey.id))) or 0) + 1000
+    with pytest.raises(SystemExit, match=f"no active key {unknown}$") as exited:
+        await run_cli("keys", "revoke", str(unknown))
+    assert exited.value.code not in (0, None)
 
 
 async def test_a_key_watch_sees_a_revocation_asking_at_most_once_per_interval(keys, sessions):
