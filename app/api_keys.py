@@ -1,7 +1,8 @@
 """Making and revoking API keys (the CLI's `keys` commands and the first-run admin key)."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,3 +58,32 @@ async def first_admin_key(session: AsyncSession) -> IssuedKey | None:
     if await api_keys.any_key(session):
         return None
     return await issue_key(session, name="first-run admin", company_codes=None, scopes=["admin"])
+
+
+async def revoke_key(session: AsyncSession, key_id: int) -> bool:
+    """Revoke an active key at once; False when no active key has this id."""
+    async with unit_of_work(session):
+        return await api_keys.revoke(session, key_id)
+
+
+@dataclass(slots=True)
+class KeyWatch:
+    """Whether a long-lived connection's key was revoked since it was checked at connect time.
+
+    The database is asked at most once per `interval_s` (one primary-key lookup), so a stream of
+    events does not cost a query each; a principal without a key row (None) is never revoked.
+    """
+
+    key_id: int | None
+    interval_s: float
+    clock: Callable[[], float] = time.monotonic
+    _checked_at: float | None = field(default=None, init=False)
+
+    async def revoked(self, session: AsyncSession) -> bool:
+        if self.key_id is None:
+            return False
+        now = self.clock()
+        if self._checked_at is not None and now - self._checked_at < self.interval_s:
+            return False
+        self._checked_at = now
+        return not await api_keys.is_active(session, self.key_id)

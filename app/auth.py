@@ -16,6 +16,8 @@ class Principal:
     key_id: str
     company_ids: frozenset[int]
     scopes: frozenset[str]
+    # the api_keys row, so a long-lived subscription can see its revocation; None for no key
+    api_key_id: int | None = None
 
     def allows(self, scope: str) -> bool:
         """`admin` holds every scope."""

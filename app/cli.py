@@ -96,17 +96,15 @@ def keys_list(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
+    """Exits non-zero when nothing was revoked, so a script notices a wrong id."""
+    from app.api_keys import revoke_key
     from app.lifespan import database
-    from db.engine import unit_of_work
-    from db.queries.api_keys import revoke
-
-    async def work(session: AsyncSession) -> bool:
-        async with unit_of_work(session):
-            return await revoke(session, args.id)
 
     with database(settings) as database_url:
-        revoked = _with_session(database_url, work)
-    print(f"key {args.id} revoked" if revoked else f"no active key {args.id}")
+        revoked = _with_session(database_url, lambda session: revoke_key(session, args.id))
+    if not revoked:
+        raise SystemExit(f"orders-api: no active key {args.id}")
+    print(f"key {args.id} revoked")
 
 
 def migrate(settings: Settings, _: argparse.Namespace) -> None:

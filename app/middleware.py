@@ -96,7 +96,10 @@ async def authenticate(session: AsyncSession, presented: str) -> Principal | Non
         else await api_keys.all_company_ids(session)
     )
     return Principal(
-        key_id=f"key:{key.id}:{key.name}", company_ids=companies, scopes=frozenset(key.scopes)
+        key_id=f"key:{key.id}:{key.name}",
+        company_ids=companies,
+        scopes=frozenset(key.scopes),
+        api_key_id=key.id,
     )
 
 

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     bulk_chunk_size: int = Field(default=200, ge=1, le=1000)
     bulk_poll_interval_s: float = Field(default=0.5, gt=0)
     bulk_max_items: int = Field(default=100_000, ge=1)
+    key_recheck_interval_s: float = Field(
+        default=5.0, ge=0, description="How often a subscription re-checks that its key is active."
+    )
 
     @field_validator("database_url")
     @classmethod

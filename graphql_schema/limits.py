@@ -6,7 +6,7 @@ object the query could return. Introspection fields are not counted.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -34,6 +34,8 @@ class Measures:
     depth: int
     aliases: int
     cost: int
+    # selections the walk looked at: at most the document's, however its fragments nest
+    visited: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +75,8 @@ def measure(
         return Measures(0, 0, 0)
     root = schema.get_root_type(operation.operation)
     walker = _Walker(schema, document, _variables(operation, variables), bounds)
-    depth, cost = walker.walk(operation.selection_set, root, depth=0, factor=1, seen=frozenset())
-    return Measures(depth=depth, aliases=walker.aliases, cost=cost)
+    depth, cost = walker.walk(operation.selection_set, root, depth=0, factor=1)
+    return Measures(depth=depth, aliases=walker.aliases, cost=cost, visited=walker.visited)
 
 
 def _variables(
@@ -99,6 +101,15 @@ def _literal(node: Any, variables: Mapping[str, Any]) -> Any:
 
 
 class _Walker:
+    """Walks the operation once, and every named fragment's body at most once.
+
+    Each named fragment is measured a single time, at depth 0 and factor 1, and its numbers
+    are shifted and scaled wherever it is spread (depth adds, cost is linear in the factor,
+    aliases add up), so a document whose fragments spread each other twice per level costs
+    time in its size, not in 2 to the power of its levels. As the executor does, a fragment
+    spread again within one selection set (its fields already collected there) adds nothing.
+    """
+
     def __init__(
         self,
         schema: GraphQLSchema,
@@ -113,6 +124,9 @@ class _Walker:
         self.variables = variables
         self.bounds = bounds
         self.aliases = 0
+        self.visited = 0
+        self._measured: dict[str, Measures] = {}  # per fragment: at depth 0 and factor 1
+        self._open: set[str] = set()  # fragments being measured: seen again, a cycle ends
 
     def walk(
         self,
@@ -121,21 +135,27 @@ class _Walker:
         *,
         depth: int,
         factor: int,
-        seen: frozenset[str],
+        collected: set[str] | None = None,
     ) -> tuple[int, int]:
-        """(deepest level reached, cost) of a selection set under `parent`."""
+        """(deepest level reached, cost) of a selection set under `parent`.
+
+        `collected` names the fragments already spread into this selection set (through
+        inline fragments too): like the executor, a second spread of one contributes nothing.
+        """
+        collected = set() if collected is None else collected
         deepest, cost = depth, 0
         for selection in selections.selections or ():
+            self.visited += 1
             if isinstance(selection, FieldNode):
-                level, spent = self._field(selection, parent, depth, factor, seen)
+                level, spent = self._field(selection, parent, depth, factor)
+            elif isinstance(selection, FragmentSpreadNode):
+                level, spent = self._spread(selection, depth, factor, collected)
             else:
-                level, spent = self._fragment(selection, parent, depth, factor, seen)
+                level, spent = self._inline(selection, parent, depth, factor, collected)
             deepest, cost = max(deepest, level), cost + spent
         return deepest, cost
 
-    def _field(
-        self, node: FieldNode, parent: Any, depth: int, factor: int, seen: frozenset[str]
-    ) -> tuple[int, int]:
+    def _field(self, node: FieldNode, parent: Any, depth: int, factor: int) -> tuple[int, int]:
         self.aliases += node.alias is not None
         if node.name.value in ("__schema", "__type"):
             # Introspection answers are big but bounded: a flat cost, and no depth, since
@@ -146,27 +166,50 @@ class _Walker:
             return depth + 1, 0
         named = get_named_type(definition.type)
         own = factor * self._multiplier(node, definition, parent)
-        level, below = self.walk(node.selection_set, named, depth=depth + 1, factor=own, seen=seen)
+        level, below = self.walk(node.selection_set, named, depth=depth + 1, factor=own)
         return level, own + below
 
-    def _fragment(
+    def _inline(
         self,
-        node: InlineFragmentNode | FragmentSpreadNode,
+        node: InlineFragmentNode,
         parent: Any,
         depth: int,
         factor: int,
-        seen: frozenset[str],
+        collected: set[str],
     ) -> tuple[int, int]:
-        if isinstance(node, FragmentSpreadNode):
-            name = node.name.value
-            fragment = self.fragments.get(name)
-            if fragment is None or name in seen:
-                return depth, 0
-            body, condition, seen = fragment.selection_set, fragment.type_condition, seen | {name}
-        else:
-            body, condition = node.selection_set, node.type_condition
+        condition = node.type_condition
         target = parent if condition is None else self.schema.get_type(condition.name.value)
-        return self.walk(body, target, depth=depth, factor=factor, seen=seen)
+        return self.walk(
+            node.selection_set, target, depth=depth, factor=factor, collected=collected
+        )
+
+    def _spread(
+        self, node: FragmentSpreadNode, depth: int, factor: int, collected: set[str]
+    ) -> tuple[int, int]:
+        name = node.name.value
+        if name in collected or name in self._open or name not in self.fragments:
+            return depth, 0
+        collected.add(name)
+        unit = self._measured.get(name)
+        if unit is None:
+            unit = self._measured[name] = self._measure_fragment(name)
+        self.aliases += unit.aliases
+        return depth + unit.depth, factor * unit.cost
+
+    def _measure_fragment(self, name: str) -> Measures:
+        """The fragment's own numbers, spread at depth 0 with factor 1.
+
+        Its nested spreads are collected afresh here, so one its parent selection set already
+        holds is counted again: an overestimate, never an underestimate.
+        """
+        fragment = self.fragments[name]
+        target = self.schema.get_type(fragment.type_condition.name.value)
+        aliases_before = self.aliases
+        self._open.add(name)
+        depth, cost = self.walk(fragment.selection_set, target, depth=0, factor=1, collected={name})
+        self._open.discard(name)
+        aliases, self.aliases = self.aliases - aliases_before, aliases_before  # counted per spread
+        return Measures(depth=depth, aliases=aliases, cost=cost)
 
     def _multiplier(self, node: FieldNode, definition: Any, parent: Any) -> int:
         arguments = {

@@ -12,5 +12,6 @@ class Subscription:
     order_events: OrderEvent = strawberry.subscription(
         permission_classes=[OrderRead],
         resolver=order_events,
-        description="Order history events of your companies, as they commit.",
+        description="Order history events of your companies, as they commit. "
+        "Ends with an UNAUTHENTICATED error once the API key is revoked.",
     )

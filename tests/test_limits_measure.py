@@ -1,7 +1,7 @@
 """measure() on parsed documents against the real schema: depth, aliases and estimated cost."""
 
 import pytest
-from graphql import parse
+from graphql import parse, validate
 
 from graphql_schema.limits import INTROSPECTION_COST, Bounds, Measures, exceeded, measure
 from graphql_schema.schema import schema
@@ -119,3 +119,72 @@ def test_exceeded_names_the_first_bound_passed():
     assert exceeded(Measures(11, 6, 1001), BOUNDS) == ("depth", 11, 10)
     assert exceeded(Measures(10, 6, 1001), BOUNDS) == ("aliases", 6, 5)
     assert exceeded(Measures(10, 5, 1001), BOUNDS) == ("cost", 1001, 1000)
+
+
+def test_a_fragment_spread_again_in_one_selection_set_adds_nothing_as_in_the_executor():
+    """The executor collects a fragment's fields once per selection set, however often spread."""
+    document = """
+      { ...A ...A }
+      fragment A on Query { ...B ...B a: orders(first: 2) { nodes { ...C ...C } } }
+      fragment B on Query { companies(first: 3) { totalCount } }
+      fragment C on Order { lines { id } }
+    """
+    assert validate(schema._schema, parse(document)) == []
+    # companies 3; a: orders 2, nodes 2, lines 2 * 10; deepest a > nodes > lines > id
+    assert measured(document) == Measures(depth=4, aliases=1, cost=3 + 2 + 2 + 20)
+
+
+def test_a_fragment_measured_once_counts_everything_it_runs_wherever_it_is_spread():
+    """Its aliases count at each spread, and its cost scales with each spread's page size."""
+    document = """
+      { x: orders(first: 2) { nodes { ...O } } y: orders(first: 3) { nodes { ...O } } }
+      fragment O on Order { a: client { name } b: client { name } }
+    """
+    assert measured(document) == Measures(
+        depth=4, aliases=2 + 2 * 2, cost=(2 + 2 + 2 * 2) + (3 + 3 + 3 * 2)
+    )
+
+
+def levels_of_doubling_spreads(levels: int) -> str:
+    """Each fragment spreads the next twice: naively expanded, 2 ** levels selections."""
+    fragments = [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)]
+    return " ".join(["{ ...F0 }", *fragments, f"fragment F{levels} on Query {{ __typename }}"])
+
+
+def levels_of_doubling_fields(levels: int) -> str:
+    """Each fragment reaches the next through two aliased fields: 2 ** levels paths to execute."""
+    half = "client {{ orders(first: 1) {{ nodes {{ ...F{0} }} }} }}"
+    fragments = [
+        f"fragment F{i} on Order {{ a: {half.format(i + 1)} b: {half.format(i + 1)} }}"
+        for i in range(levels)
+    ]
+    last = f"fragment F{levels} on Order {{ lines {{ id }} }}"
+    return " ".join(["{ orders(first: 1) { nodes { ...F0 } } }", *fragments, last])
+
+
+def test_doubling_spreads_are_measured_in_the_documents_size():
+    """30 levels would be a billion selections if every spread were walked again."""
+    for levels in (10, 30):  # 10 first: a walk that grows with 2 ** levels fails there, quickly
+        document = parse(levels_of_doubling_spreads(levels))
+        assert validate(schema._schema, document) == []
+        measures = measure(schema._schema, document, None, None, BOUNDS)
+        assert measures.visited == 1 + levels * 2 + 1  # every selection in the document once
+        assert measures == Measures(depth=1, aliases=0, cost=0)  # the executor runs it once
+
+
+def test_doubling_fields_are_measured_in_the_documents_size_and_refused():
+    """What would execute 2 ** 30 times is counted so, without walking it 2 ** 30 times."""
+    assert measure(
+        schema._schema, parse(levels_of_doubling_fields(10)), None, None, BOUNDS
+    ).visited == (3 + 10 * 2 * 4 + 2)
+    document = parse(levels_of_doubling_fields(30))
+    assert validate(schema._schema, document) == []
+    measures = measure(schema._schema, document, None, None, BOUNDS)
+    # orders and nodes once; client, orders, nodes on each of the 2 + 4 + ... + 2 ** 30 paths;
+    # the last fragment's lines (10 each) at the end of each of the 2 ** 30 paths
+    paths = 2**31 - 2
+    assert measures == Measures(
+        depth=2 + 3 * 30 + 2, aliases=paths, cost=2 + 3 * paths + 10 * 2**30
+    )
+    assert measures.visited == 3 + 30 * 2 * 4 + 2  # every selection in the document once
+    assert exceeded(measures, BOUNDS) == ("depth", 94, 10)

@@ -14,6 +14,12 @@ async def active_key(session: AsyncSession, digest: str) -> ApiKey | None:
     return await session.scalar(statement)
 
 
+async def is_active(session: AsyncSession, key_id: int) -> bool:
+    """One primary-key lookup: is the key there and not revoked?"""
+    statement = sa.select(ApiKey.id).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+    return (await session.scalar(statement)) is not None
+
+
 async def insert_key(
     session: AsyncSession,
     *,

@@ -2,6 +2,10 @@
 
 from collections.abc import AsyncGenerator
 
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.api_keys import KeyWatch
 from app.context import Info
 from db import models
 from graphql_schema.orders.event_filters import OrderEventFilter
@@ -23,12 +27,23 @@ async def order_events(
     kinds = None if given.kinds is None else {kind.value for kind in given.kinds}
     if ctx.events is None or ctx.sessionmaker is None:
         raise RuntimeError("subscriptions need the server's event stream and sessionmaker")
+    # the key was checked when the WebSocket connected; it may be revoked while it streams
+    watch = KeyWatch(ctx.principal.api_key_id, ctx.settings.key_recheck_interval_s)
+    async with ctx.sessionmaker() as session:
+        await _ensure_active(watch, session)
     async with ctx.events.subscribe(frozenset(companies)) as queue:
         while True:
             event_id = await queue.get()
             async with ctx.sessionmaker() as session:
+                await _ensure_active(watch, session)
                 row = await session.get(models.OrderEvent, event_id)
             if row is None or row.company_id not in companies:
                 continue
             if (orders is None or row.order_id in orders) and (kinds is None or row.kind in kinds):
                 yield from_row(OrderEvent, row)
+
+
+async def _ensure_active(watch: KeyWatch, session: AsyncSession) -> None:
+    """End the subscription, saying why, once its key is revoked."""
+    if await watch.revoked(session):
+        raise GraphQLError("this API key has been revoked", extensions={"code": "UNAUTHENTICATED"})

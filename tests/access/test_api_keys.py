@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import cli
+from app.api_keys import KeyWatch, revoke_key
 from app.settings import get_settings
 from db.engine import unit_of_work
 from db.models import ApiKey
@@ -178,12 +179,37 @@ async def test_cli_creates_a_key_shown_once_that_the_api_accepts(
 async def test_cli_revokes_a_key(run_cli, keys, settings_for):
     issued = await keys.issue()
     assert await run_cli("keys", "revoke", str(issued.id)) == f"key {issued.id} revoked\n"
-    assert await run_cli("keys", "revoke", str(issued.id)) == f"no active key {issued.id}\n"
+    with pytest.raises(SystemExit, match=f"no active key {issued.id}$"):
+        await run_cli("keys", "revoke", str(issued.id))  # already revoked
     listing = await run_cli("keys", "list")
     [line] = [line for line in listing.splitlines() if line.startswith(f"{issued.id}\t")]
     assert "revoked" in line
     async with running(settings_for()) as app, http(app, issued.plain) as client:
         assert (await post(client, COMPANIES)).status_code == 401
+
+
+async def test_cli_revoking_an_unknown_key_fails(run_cli, sessions):
+    """A script revoking a wrong id must notice: the exit status is not 0."""
+    async with sessions() as session:
+        unknown = (await session.scalar(sa.select(sa.func.max(ApiKey.id))) or 0) + 1000
+    with pytest.raises(SystemExit, match=f"no active key {unknown}$") as exited:
+        await run_cli("keys", "revoke", str(unknown))
+    assert exited.value.code not in (0, None)
+
+
+async def test_a_key_watch_sees_a_revocation_asking_at_most_once_per_interval(keys, sessions):
+    """Subscriptions re-check their key this way: one lookup per interval, not one per event."""
+    issued = await keys.issue()
+    now = [100.0]
+    watch = KeyWatch(issued.id, interval_s=5, clock=lambda: now[0])
+    async with sessions() as session:
+        assert not await watch.revoked(session)
+        assert await revoke_key(session, issued.id)
+        now[0] += 4.9
+        assert not await watch.revoked(session)  # checked 4.9 s ago: not asked again yet
+        now[0] += 0.1
+        assert await watch.revoked(session)
+        assert not await KeyWatch(None, interval_s=0).revoked(session)  # no key row: a test's
 
 
 @pytest.mark.parametrize(

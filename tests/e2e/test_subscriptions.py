@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from app.api_keys import issue_key
+from app.api_keys import issue_key, revoke_key
 from app.main import create_app
 from app.settings import Settings
 from db import models
@@ -31,7 +31,12 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 async def server(database_url: str) -> AsyncIterator[str]:
     port = _free_port()
-    settings = Settings(database_url=database_url, bulk_worker_enabled=False, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        database_url=database_url,
+        bulk_worker_enabled=False,
+        key_recheck_interval_s=0,  # the key is re-checked at every event: no waiting in tests
+        _env_file=None,
+    )
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     uvicorn_server = uvicorn.Server(config)
     task = asyncio.create_task(uvicorn_server.serve())
@@ -50,7 +55,7 @@ async def companies(engine: AsyncEngine) -> AsyncIterator[dict[str, Any]]:
         session.add_all([mine, theirs])
         await session.commit()
         key = await issue_key(session, name="sub", company_codes=["SUBA"], scopes=["order.read"])
-    yield {"mine": mine.id, "theirs": theirs.id, "key": key.plain}
+    yield {"mine": mine.id, "theirs": theirs.id, "key": key.plain, "key_id": key.id}
     async with AsyncSession(engine) as session, session.begin():
         ids = [mine.id, theirs.id]
         await session.execute(
@@ -137,3 +142,52 @@ async def test_queries_and_mutations_are_refused_over_a_websocket(server, compan
     assert answer["payload"]["errors"][0]["message"] == (
         "only subscriptions run over WebSocket; send queries and mutations over HTTP"
     )
+
+
+async def _revoke(engine: AsyncEngine, key_id: int) -> None:
+    """As `orders-api keys revoke` does."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        assert await revoke_key(session, key_id)
+
+
+async def test_a_revoked_key_s_subscription_ends_with_unauthenticated(server, engine, companies):
+    socket_ = await _subscribed(server, {"Authorization": f"Bearer {companies['key']}"})
+    try:
+        await _commit_event(engine, companies["mine"], "before")
+        async with asyncio.timeout(5):
+            before = json.loads(await socket_.recv())
+        await _revoke(engine, companies["key_id"])
+        await _commit_event(engine, companies["mine"], "after")
+        async with asyncio.timeout(5):
+            ended = json.loads(await socket_.recv())
+            completed = json.loads(await socket_.recv())
+    finally:
+        await socket_.close()
+
+    assert before["payload"]["data"]["orderEvents"]["details"] == {"note": "before"}
+    assert ended["type"] == "next"
+    assert ended["payload"]["data"] is None
+    assert ended["payload"]["errors"] == [
+        {"message": "this API key has been revoked", "extensions": {"code": "UNAUTHENTICATED"}}
+    ]
+    assert completed == {"id": "1", "type": "complete"}
+
+
+async def test_a_websocket_whose_key_was_revoked_starts_no_subscription(server, engine, companies):
+    """Connected before the revocation, the socket stays open; what it asks for is refused."""
+    socket_ = await connect(server, subprotocols=[PROTOCOL])
+    try:
+        init = {"Authorization": f"Bearer {companies['key']}"}
+        await socket_.send(json.dumps({"type": "connection_init", "payload": init}))
+        assert json.loads(await socket_.recv())["type"] == "connection_ack"
+        await _revoke(engine, companies["key_id"])
+        await socket_.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
+        )
+        async with asyncio.timeout(5):
+            answer = json.loads(await socket_.recv())
+    finally:
+        await socket_.close()
+
+    assert answer["type"] == "next"
+    assert answer["payload"]["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
