@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Order, StockItem, StockMovement, StockReservation
+from db.models import Order, Product, StockItem, StockMovement, StockReservation
 
 
 async def available(session: AsyncSession, product_ids: Collection[int]) -> dict[int, int]:
@@ -18,13 +18,16 @@ async def available(session: AsyncSession, product_ids: Collection[int]) -> dict
 
 
 async def lock_items(session: AsyncSession, product_ids: Collection[int]) -> dict[int, StockItem]:
-    """Row-lock the items in product order, so two multi-product writers never deadlock."""
+    """Row-lock the items in product order, so two multi-product writers never deadlock.
+
+    Products never stocked get an item at 0; ids that are no product get none (and are absent
+    from the answer) rather than failing the transaction on the foreign key.
+    """
     if not product_ids:
         return {}
+    products = sa.select(Product.id).where(Product.id.in_(product_ids)).order_by(Product.id)
     await session.execute(
-        insert(StockItem)
-        .values([{"product_id": product_id} for product_id in sorted(product_ids)])
-        .on_conflict_do_nothing()
+        insert(StockItem).from_select([StockItem.product_id], products).on_conflict_do_nothing()
     )
     statement = (
         sa.select(StockItem)
