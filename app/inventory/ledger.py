@@ -35,15 +35,23 @@ class Ledger:
         return {product_id: found.get(product_id, 0) for product_id in product_ids}
 
     async def reserve(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
-        """Hold every quantity for the order, or none of them (InsufficientStock)."""
-        items = await self._lock_known(quantities.keys())
+        """Make the order hold exactly these quantities, or change nothing (InsufficientStock).
+
+        A set, not an add: keys carry the order's version, so a reservation applied for an
+        earlier version (a confirm that timed out, then an update) is replaced, never stacked.
+        """
+        held = await stock.held_quantities(self.session, order_id)
+        items = await self._lock_known(quantities.keys(), also=held.keys())
         if await stock.movement_exists(self.session, key):
             return  # a retry: checking stock again would count its own units as taken
-        free = {product_id: item.on_hand - item.reserved for product_id, item in items.items()}
+        held = await stock.held_quantities(self.session, order_id, lock=True)
+        free = {p: items[p].on_hand - items[p].reserved + held.get(p, 0) for p in quantities}
         short = shortages(quantities, free)
         if short:
             raise InsufficientStock(short)
-        await self._record(key, order_id, "reserve", {p: (0, q) for p, q in quantities.items()})
+        changes = {p: quantities.get(p, 0) - held.get(p, 0) for p in {*quantities, *held}}
+        effect = {p: (0, change) for p, change in changes.items() if change}
+        await self._record(key, order_id, "reserve", effect)
 
     async def release(self, key: str, order_id: int) -> dict[int, int]:
         """Give back everything the order still holds; returns what was released."""

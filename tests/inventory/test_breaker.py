@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from strawberry.relay import from_base64
+from strawberry.relay import from_base64, to_base64
 
 from app.api_keys import issue_key
 from app.domain.errors import Invalid
@@ -364,6 +364,23 @@ async def test_an_order_confirmed_after_reconcile_holds_its_stock(world):
         assert (await release_orphans(session))[order_id] == {a.id: 2}
     assert (await world.side.confirm(order))["order"]["status"] == "CONFIRMED"
     assert await held_by(world.sessions, order_id) == {a.id: 2}
+
+
+async def test_an_order_changed_after_a_lost_confirm_holds_only_what_it_asks_now(world):
+    a, b = world.shop.products
+    order = await world.order([(a, 2), (b, 1)])
+    order_id = db_id(order)
+    # a confirm at v1 that timed out but was applied, and whose undo never arrived
+    await HttpStock(world.side.http).reserve(
+        f"reserve:order:{order_id}:v1", order_id, {a.id: 2, b.id: 1}
+    )
+    lines = [{"productId": to_base64("Product", a.id), "quantity": 3}]
+    updated = await world.side.mutate("updateOrder", {"id": order, "version": 1, "lines": lines})
+    assert updated["errors"] == []
+    assert (await world.side.confirm(order))["errors"] == []  # reserves at v2
+    assert await held_by(world.sessions, order_id) == {a.id: 3}
+    assert await stock_row(world.sessions, a.id) == (10, 3)
+    assert await stock_row(world.sessions, b.id) == (3, 0)
 
 
 # --- /readyz ----------------------------------------------------------------------------------
