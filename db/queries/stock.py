@@ -135,11 +135,16 @@ async def apply_effect(
         )
 
 
+_OPEN_STATUSES = ("CONFIRMED", "SHIPPED", "PARTIALLY_DELIVERED")  # waiting for their goods
+
+
 async def holds_without_open_order(session: AsyncSession) -> list[int]:
-    """Orders holding stock that no longer exist, or are no longer waiting for delivery."""
-    open_statuses = ("CONFIRMED", "SHIPPED", "PARTIALLY_DELIVERED")
+    """Orders holding stock that no longer exist, or are no longer waiting for delivery.
+
+    Candidates only: a confirm may have reserved and not committed yet (see order_is_open).
+    """
     open_order = sa.select(Order.id).where(
-        Order.id == StockReservation.order_id, Order.status.in_(open_statuses)
+        Order.id == StockReservation.order_id, Order.status.in_(_OPEN_STATUSES)
     )
     statement = (
         sa.select(StockReservation.order_id)
@@ -148,3 +153,14 @@ async def holds_without_open_order(session: AsyncSession) -> list[int]:
         .order_by(StockReservation.order_id)
     )
     return list((await session.scalars(statement)).all())
+
+
+async def order_is_open(session: AsyncSession, order_id: int) -> bool:
+    """Row-lock the order and say whether it waits for its goods.
+
+    A confirm holds this lock from before its remote reserve until it commits, so the lock
+    waits for a confirm in flight and the answer is what it committed.
+    """
+    statement = sa.select(Order.status).where(Order.id == order_id).with_for_update()
+    status = await session.scalar(statement)
+    return status is not None and status in _OPEN_STATUSES

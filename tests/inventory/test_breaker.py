@@ -8,7 +8,7 @@ requests and can answer late. The order side runs GraphQL on committed sessions 
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,29 +46,34 @@ UNAVAILABLE = ["INVENTORY_UNAVAILABLE"]
 
 
 class Switchboard:
-    """ASGI middleware: counts requests, and when `delay` is set answers that much later.
+    """ASGI middleware: records the paths it serves, and can hold an answer back.
 
-    The inventory has done the work by then (committed); only the answer is late, as when its
-    database is slow.
+    With `delay` set it answers that much later; with `before_answer` set it awaits that with
+    the path first. The inventory has done the work by then (committed); only the answer is
+    late, as when its database is slow.
     """
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.delay = 0.0
-        self.requests = 0
+        self.before_answer: Callable[[str], Awaitable[None]] | None = None
+        self.paths: list[str] = []
         self.in_flight = 0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        self.requests += 1
+        self.paths.append(scope["path"])
         self.in_flight += 1
-        delay = self.delay
+        delay, hook, path = self.delay, self.before_answer, scope["path"]
 
         async def late(message: Any) -> None:
-            if message["type"] == "http.response.start" and delay:
-                await asyncio.sleep(delay)
+            if message["type"] == "http.response.start":
+                if hook is not None:
+                    await hook(path)
+                if delay:
+                    await asyncio.sleep(delay)
             await send(message)
 
         try:
@@ -314,6 +319,45 @@ async def test_reconcile_releases_holds_of_deleted_and_cancelled_orders(world):
                 sa.delete(models.StockMovement).where(models.StockMovement.order_id == db_id(gone))
             )
             await session.commit()
+
+
+async def sweep(sessions: Sessions) -> dict[int, dict[int, int]]:
+    """`orders-api inventory reconcile`, on its own session."""
+    async with sessions() as session:
+        return await release_orphans(session)
+
+
+async def finished_or_waiting_for_a_lock(task: asyncio.Task[Any], sessions: Sessions) -> None:
+    """Until the task is done, or some backend of the test database waits for a row lock."""
+    waiting = sa.text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    async with asyncio.timeout(10), sessions() as session:
+        while not task.done() and not await session.scalar(waiting):
+            await session.rollback()  # a fresh snapshot of pg_stat_activity
+            await asyncio.sleep(0.01)
+
+
+async def test_reconcile_waits_for_a_confirm_that_has_reserved_and_not_committed(world):
+    a, _ = world.shop.products
+    order = await world.order([(a, 2)])
+    patient = InventoryGuard(fail_max=2, reset_timeout_s=RESET_S, call_timeout_s=30)
+    side = OrderSide(world.sessions, [world.shop.company_id], patient, world.side.http)
+    sweeps: list[asyncio.Task[dict[int, dict[int, int]]]] = []
+
+    async def reconcile_meanwhile(path: str) -> None:
+        """The reserve is committed, the confirm's own transaction not yet: reconcile now."""
+        if path == "/v1/reserve":
+            sweeps.append(asyncio.create_task(sweep(world.sessions)))
+            await finished_or_waiting_for_a_lock(sweeps[0], world.sessions)
+
+    world.board.before_answer = reconcile_meanwhile
+    confirmed = await side.confirm(order)
+    assert (confirmed["errors"], confirmed["order"]["status"]) == ([], "CONFIRMED")
+    assert db_id(order) not in await sweeps[0]
+    assert await held_by(world.sessions, db_id(order)) == {a.id: 2}
+    assert await stock_row(world.sessions, a.id) == (10, 2)
 
 
 # --- what a late answer leaves behind ---------------------------------------------------------
