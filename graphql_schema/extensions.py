@@ -10,6 +10,7 @@ from graphql import ExecutionResult, GraphQLError, NoSchemaIntrospectionCustomRu
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from app.domain.errors import DomainError
 from app.observability import request_id_var
 from graphql_schema.limits import Bounds, exceeded, measure
 
@@ -114,7 +115,9 @@ class ClientErrors(MaskErrors):
     """What clients see of errors.
 
     Unexpected errors are masked (with the request id that finds them in the log), the token
-    limit gets its LIMIT_EXCEEDED code, and "Did you mean" hints go outside development.
+    limit gets its LIMIT_EXCEEDED code, a domain error raised outside a mutation payload (say
+    INVENTORY_UNAVAILABLE from `Product.stock`) gets its own code, and "Did you mean" hints go
+    outside development.
     """
 
     def __init__(self, *, should_mask_error: Any) -> None:
@@ -130,7 +133,8 @@ class ClientErrors(MaskErrors):
 
     def _polish(self, error: GraphQLError) -> GraphQLError:
         """A new error, never an edited one: validation errors are cached and shared."""
-        message, extensions = error.message, token_limit_extensions(error) or error.extensions
+        message = error.message
+        extensions = token_limit_extensions(error) or domain_extensions(error) or error.extensions
         context = self.execution_context.context
         if getattr(context.settings, "environment", "production") != "development":
             message = _SUGGESTION.sub("", message)
@@ -145,6 +149,14 @@ class ClientErrors(MaskErrors):
             original_error=error.original_error,
             extensions=extensions,
         )
+
+
+def domain_extensions(error: GraphQLError) -> dict[str, Any] | None:
+    """A domain error keeps its code in a GraphQL error too, so clients can act on it."""
+    original = error.original_error
+    if not isinstance(original, DomainError) or "code" in (error.extensions or {}):
+        return None
+    return {**(error.extensions or {}), "code": original.code.value}
 
 
 def token_limit_extensions(error: GraphQLError) -> dict[str, Any] | None:

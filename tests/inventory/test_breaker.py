@@ -265,6 +265,7 @@ async def test_product_stock_is_read_in_one_call_and_is_null_with_an_error_while
         ["products", "edges", 1, "node", "stock"],
     ]
     assert {error.message for error in down.errors} == {UNANSWERED}
+    assert [error.extensions for error in down.errors] == [{"code": "INVENTORY_UNAVAILABLE"}] * 2
 
 
 async def test_a_reservation_whose_order_change_does_not_commit_is_taken_back(world):
@@ -476,6 +477,7 @@ async def test_readyz_shows_the_breaker_state(database_url, make_shop, reader_ke
         {"node": {"code": shop.products[0].code, "stock": None}}
     ]
     assert answer["errors"][0]["path"] == ["products", "edges", 0, "node", "stock"]
+    assert answer["errors"][0]["extensions"] == {"code": "INVENTORY_UNAVAILABLE"}
     assert ready.status_code == 200
     assert ready.json() == {"status": "ok", "database": "up", "inventoryBreaker": "open"}
     assert "inventory circuit breaker: closed -> open" in caplog.text
