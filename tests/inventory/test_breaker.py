@@ -167,6 +167,22 @@ async def test_a_stopped_inventory_refuses_orders_and_the_open_breaker_does_not_
     assert await stock_row(world.sessions, a.id) == (10, 0)
 
 
+async def test_a_pending_order_is_cancelled_without_the_inventory(world):
+    a, _ = world.shop.products
+    pending, confirmed = await world.order([(a, 1)]), await world.order([(a, 2)])
+    assert (await world.side.confirm(confirmed))["errors"] == []
+    await world.open_the_breaker()
+    before = len(world.sent)
+    cancel = {"reason": "OTHER"}
+    cancelled = await world.side.mutate("cancelOrder", {"id": pending, **cancel})
+    assert (cancelled["errors"], cancelled["order"]["status"]) == ([], "CANCELLED")
+    assert len(world.sent) == before  # it held nothing, so there was nothing to ask
+    # a confirmed order holds stock: cancelling it must release, so it waits for the inventory
+    assert codes(await world.side.mutate("cancelOrder", {"id": confirmed, **cancel})) == UNAVAILABLE
+    assert await world.status(confirmed) == "CONFIRMED"
+    assert await stock_row(world.sessions, a.id) == (10, 2)
+
+
 async def test_a_slow_inventory_times_out_and_the_timeouts_open_the_breaker(world):
     a, _ = world.shop.products
     world.board.delay = SLOW_S
