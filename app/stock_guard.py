@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _UNREACHABLE = (CircuitBreakerError, httpx.HTTPError, TimeoutError, OSError)
+UNANSWERED = "inventory did not answer; the order was not changed"
 
 
 class _LogStateChanges(CircuitBreakerListener):  # type: ignore[misc]
@@ -80,7 +81,9 @@ class InventoryGuard:
         try:
             result: T = await self.breaker.call_async(self._time_boxed, operation)
         except _UNREACHABLE as error:
-            raise InventoryUnavailable("inventory did not answer; nothing was changed") from error
+            # not "nothing was changed": a call that timed out may have been applied (settle()
+            # takes it back); what is certain is that the order change did not happen
+            raise InventoryUnavailable(UNANSWERED) from error
         finally:
             if trial:
                 self._trial_running = False
@@ -107,26 +110,37 @@ class GuardedStock:
         return await self._guard.call(lambda: self._inner.available(product_ids))
 
     async def reserve(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
-        self._uncommitted.append((key, order_id))  # before: a timed-out call may have applied
-        await self._guard.call(lambda: self._inner.reserve(key, order_id, quantities))
+        await self._movement(key, order_id, lambda: self._inner.reserve(key, order_id, quantities))
 
     async def release(self, key: str, order_id: int) -> None:
-        self._uncommitted.append((key, order_id))  # before: a timed-out call may have applied
-        await self._guard.call(lambda: self._inner.release(key, order_id))
+        await self._movement(key, order_id, lambda: self._inner.release(key, order_id))
 
     async def consume(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
-        self._uncommitted.append((key, order_id))  # before: a timed-out call may have applied
-        await self._guard.call(lambda: self._inner.consume(key, order_id, quantities))
+        await self._movement(key, order_id, lambda: self._inner.consume(key, order_id, quantities))
 
     async def restock(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
-        self._uncommitted.append((key, order_id))  # before: a timed-out call may have applied
-        await self._guard.call(lambda: self._inner.restock(key, order_id, quantities))
+        await self._movement(key, order_id, lambda: self._inner.restock(key, order_id, quantities))
 
     async def undo(self, key: str, order_id: int) -> None:
         await self._guard.call(lambda: self._inner.undo(key, order_id))
 
     async def set_on_hand(self, product_id: int, on_hand: int) -> None:
         await self._guard.call(lambda: self._inner.set_on_hand(product_id, on_hand))
+
+    async def _movement(
+        self, key: str, order_id: int, operation: Callable[[], Awaitable[None]]
+    ) -> None:
+        """Remember the key for settle(), and forget it again when the inventory refused.
+
+        Remembered before the call, since a call that timed out may have applied; forgotten on
+        an OUT_OF_STOCK answer, which moved nothing, so there is nothing to undo.
+        """
+        self._uncommitted.append((key, order_id))
+        try:
+            await self._guard.call(operation)
+        except InsufficientStock:
+            self._uncommitted.remove((key, order_id))
+            raise
 
     async def settle(self, *, committed: bool) -> None:
         """After the order's transaction: forget the movements, or reverse them, newest first."""

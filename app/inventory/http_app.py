@@ -2,50 +2,68 @@
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, StrictInt, ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from app.domain.money import MAX_QUANTITY
 from app.domain.stock import InsufficientStock
-from app.inventory.ledger import Ledger
+from app.inventory.ledger import Ledger, UnknownProducts
 from db.engine import make_engine, unit_of_work
+
+_INTEGER_MAX = 2**31 - 1  # ids and stock counts are INTEGER columns
+RowId = Annotated[int, Field(gt=0, le=_INTEGER_MAX)]
+# a movement moves units: a negative one would free held stock or count stock out unchecked
+Quantity = Annotated[StrictInt, Field(gt=0, le=MAX_QUANTITY)]
 
 
 class Availability(BaseModel):
-    product_ids: list[int] = Field(alias="productIds", max_length=1000)
+    product_ids: list[RowId] = Field(alias="productIds", max_length=1000)
 
 
 class Movement(BaseModel):
     key: str = Field(min_length=1, max_length=120)
-    order_id: int = Field(alias="orderId")
-    quantities: dict[int, int] = Field(default_factory=dict)
+    order_id: RowId = Field(alias="orderId")
+    quantities: dict[RowId, Quantity] = Field(default_factory=dict, max_length=1000)
 
 
 class StockCount(BaseModel):
-    on_hand: int = Field(alias="onHand", ge=0)
+    product_id: RowId
+    on_hand: StrictInt = Field(alias="onHand", ge=0, le=_INTEGER_MAX)
 
 
 Handler = Callable[[Ledger, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Parse JSON, run the handler in one committed transaction, map refusals to 409/422."""
+    """Parse JSON, run the handler in one committed transaction, map refusals to 409/422.
+
+    Every mistake in the request is a 422 with a JSON body, never a 500: the caller's circuit
+    breaker counts 5xx as outages, and a bad request is not one.
+    """
 
     async def endpoint(request: Request) -> Response:
         sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
         try:
-            body = {**(await request.json()), **request.path_params}
-            async with sessionmaker() as session, unit_of_work(session):
-                answer = await handler(Ledger(session), body)
-        except ValidationError as error:
-            return JSONResponse({"code": "INVALID", "detail": error.errors()}, status_code=422)
+            body = await request.json()
         except ValueError:
-            return JSONResponse({"code": "INVALID", "detail": "body is not JSON"}, status_code=422)
+            return _invalid("the body is not JSON")
+        if not isinstance(body, dict):
+            return _invalid("the body must be a JSON object")
+        try:
+            async with sessionmaker() as session, unit_of_work(session):
+                answer = await handler(Ledger(session), {**body, **request.path_params})
+        except ValidationError as error:
+            detail = error.errors(include_url=False, include_context=False, include_input=False)
+            return _invalid(detail)
+        except UnknownProducts as unknown:
+            body = {"code": "UNKNOWN_PRODUCT", "detail": str(unknown)}
+            return JSONResponse({**body, "productIds": unknown.product_ids}, status_code=422)
         except InsufficientStock as refusal:
             shortages = [
                 {"productId": s.product_id, "requested": s.requested, "available": s.available}
@@ -55,6 +73,10 @@ def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         return JSONResponse(answer)
 
     return endpoint
+
+
+def _invalid(detail: Any) -> Response:
+    return JSONResponse({"code": "INVALID", "detail": detail}, status_code=422)
 
 
 async def _available(ledger: Ledger, body: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +116,7 @@ async def _undo(ledger: Ledger, body: dict[str, Any]) -> dict[str, Any]:
 
 async def _set_on_hand(ledger: Ledger, body: dict[str, Any]) -> dict[str, Any]:
     count = StockCount.model_validate(body)
-    await ledger.set_on_hand(int(body["product_id"]), count.on_hand)
+    await ledger.set_on_hand(count.product_id, count.on_hand)
     return {}
 
 

@@ -10,9 +10,18 @@ from collections.abc import Collection, Mapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.stock import InsufficientStock, Shortage, shortages
+from db.models import StockItem
 from db.queries import stock
 
 Effect = dict[int, tuple[int, int]]  # product id -> (on-hand change, reserved change)
+
+
+class UnknownProducts(Exception):
+    """A movement named ids that are no product: the caller's mistake, not a shortage."""
+
+    def __init__(self, product_ids: Collection[int]) -> None:
+        self.product_ids = sorted(product_ids)
+        super().__init__(f"no product with id {', '.join(map(str, self.product_ids))}")
 
 
 class Ledger:
@@ -26,15 +35,23 @@ class Ledger:
         return {product_id: found.get(product_id, 0) for product_id in product_ids}
 
     async def reserve(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
-        """Hold every quantity for the order, or none of them (InsufficientStock)."""
-        items = await stock.lock_items(self.session, quantities.keys())
+        """Make the order hold exactly these quantities, or change nothing (InsufficientStock).
+
+        A set, not an add: keys carry the order's version, so a reservation applied for an
+        earlier version (a confirm that timed out, then an update) is replaced, never stacked.
+        """
+        held = await stock.held_quantities(self.session, order_id)
+        items = await self._lock_known(quantities.keys(), also=held.keys())
         if await stock.movement_exists(self.session, key):
             return  # a retry: checking stock again would count its own units as taken
-        free = {product_id: item.on_hand - item.reserved for product_id, item in items.items()}
+        held = await stock.held_quantities(self.session, order_id, lock=True)
+        free = {p: items[p].on_hand - items[p].reserved + held.get(p, 0) for p in quantities}
         short = shortages(quantities, free)
         if short:
             raise InsufficientStock(short)
-        await self._record(key, order_id, "reserve", {p: (0, q) for p, q in quantities.items()})
+        changes = {p: quantities.get(p, 0) - held.get(p, 0) for p in {*quantities, *held}}
+        effect = {p: (0, change) for p, change in changes.items() if change}
+        await self._record(key, order_id, "reserve", effect)
 
     async def release(self, key: str, order_id: int) -> dict[int, int]:
         """Give back everything the order still holds; returns what was released."""
@@ -47,7 +64,7 @@ class Ledger:
 
     async def consume(self, key: str, order_id: int, quantities: Mapping[int, int]) -> None:
         """Delivered units leave the stock; what the order held is used first."""
-        items = await stock.lock_items(self.session, quantities.keys())
+        items = await self._lock_known(quantities.keys())
         if await stock.movement_exists(self.session, key):
             return
         held = await stock.held_quantities(self.session, order_id, lock=True)
@@ -65,7 +82,7 @@ class Ledger:
 
     async def restock(self, key: str, order_id: int | None, quantities: Mapping[int, int]) -> None:
         """Returned (or received) units come back on hand."""
-        await stock.lock_items(self.session, quantities.keys())
+        await self._lock_known(quantities.keys())
         await self._record(key, order_id, "restock", {p: (q, 0) for p, q in quantities.items()})
 
     async def undo(self, key: str, order_id: int) -> None:
@@ -85,11 +102,24 @@ class Ledger:
 
     async def set_on_hand(self, product_id: int, on_hand: int) -> None:
         """A stock count: refused below what is reserved, since that is promised to orders."""
-        item = (await stock.lock_items(self.session, [product_id]))[product_id]
+        item = (await self._lock_known([product_id]))[product_id]
         if on_hand < item.reserved:
             raise InsufficientStock([Shortage(product_id, item.reserved, on_hand)])
         item.on_hand = on_hand
         await self.session.flush()
+
+    async def _lock_known(
+        self, product_ids: Collection[int], *, also: Collection[int] = ()
+    ) -> dict[int, StockItem]:
+        """Lock the items of `product_ids` (and `also`, in one product-ordered pass).
+
+        Only catalogue products get an item; any of `product_ids` without one is refused.
+        """
+        items = await stock.lock_items(self.session, {*product_ids, *also})
+        unknown = set(product_ids) - items.keys()
+        if unknown:
+            raise UnknownProducts(unknown)
+        return items
 
     async def _record(self, key: str, order_id: int | None, kind: str, effect: Effect) -> Effect:
         """Claim the key and apply the effect; a key seen before applies nothing."""

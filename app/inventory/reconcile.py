@@ -14,12 +14,21 @@ from db.queries import stock
 
 
 async def release_orphans(session: AsyncSession) -> dict[int, dict[int, int]]:
-    """Release every orphaned hold; returns what was released per order id."""
+    """Release every orphaned hold; returns what was released per order id.
+
+    One transaction per order, each re-checking the order under its row lock: a confirm that
+    has reserved but not committed yet is waited for, not robbed of its stock.
+    """
     released: dict[int, dict[int, int]] = {}
     async with unit_of_work(session):
-        ledger = Ledger(session)
-        for order_id in await stock.holds_without_open_order(session):
+        candidates = await stock.holds_without_open_order(session)
+    for order_id in candidates:
+        async with unit_of_work(session):
+            if await stock.order_is_open(session, order_id):
+                continue
             key = f"reconcile:order:{order_id}:{uuid.uuid4().hex}"
-            released[order_id] = await ledger.release(key, order_id)
+            quantities = await Ledger(session).release(key, order_id)
             await stock.forget_reservations(session, order_id)
+        if quantities:
+            released[order_id] = quantities
     return released

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Order, StockItem, StockMovement, StockReservation
+from db.models import Order, Product, StockItem, StockMovement, StockReservation
 
 
 async def available(session: AsyncSession, product_ids: Collection[int]) -> dict[int, int]:
@@ -18,13 +18,16 @@ async def available(session: AsyncSession, product_ids: Collection[int]) -> dict
 
 
 async def lock_items(session: AsyncSession, product_ids: Collection[int]) -> dict[int, StockItem]:
-    """Row-lock the items in product order, so two multi-product writers never deadlock."""
+    """Row-lock the items in product order, so two multi-product writers never deadlock.
+
+    Products never stocked get an item at 0; ids that are no product get none (and are absent
+    from the answer) rather than failing the transaction on the foreign key.
+    """
     if not product_ids:
         return {}
+    products = sa.select(Product.id).where(Product.id.in_(product_ids)).order_by(Product.id)
     await session.execute(
-        insert(StockItem)
-        .values([{"product_id": product_id} for product_id in sorted(product_ids)])
-        .on_conflict_do_nothing()
+        insert(StockItem).from_select([StockItem.product_id], products).on_conflict_do_nothing()
     )
     statement = (
         sa.select(StockItem)
@@ -132,11 +135,16 @@ async def apply_effect(
         )
 
 
+_OPEN_STATUSES = ("CONFIRMED", "SHIPPED", "PARTIALLY_DELIVERED")  # waiting for their goods
+
+
 async def holds_without_open_order(session: AsyncSession) -> list[int]:
-    """Orders holding stock that no longer exist, or are no longer waiting for delivery."""
-    open_statuses = ("CONFIRMED", "SHIPPED", "PARTIALLY_DELIVERED")
+    """Orders holding stock that no longer exist, or are no longer waiting for delivery.
+
+    Candidates only: a confirm may have reserved and not committed yet (see order_is_open).
+    """
     open_order = sa.select(Order.id).where(
-        Order.id == StockReservation.order_id, Order.status.in_(open_statuses)
+        Order.id == StockReservation.order_id, Order.status.in_(_OPEN_STATUSES)
     )
     statement = (
         sa.select(StockReservation.order_id)
@@ -145,3 +153,14 @@ async def holds_without_open_order(session: AsyncSession) -> list[int]:
         .order_by(StockReservation.order_id)
     )
     return list((await session.scalars(statement)).all())
+
+
+async def order_is_open(session: AsyncSession, order_id: int) -> bool:
+    """Row-lock the order and say whether it waits for its goods.
+
+    A confirm holds this lock from before its remote reserve until it commits, so the lock
+    waits for a confirm in flight and the answer is what it committed.
+    """
+    statement = sa.select(Order.status).where(Order.id == order_id).with_for_update()
+    status = await session.scalar(statement)
+    return status is not None and status in _OPEN_STATUSES

@@ -1,4 +1,4 @@
-"""cancelOrder: any status before DELIVERED, with a reason; undelivered stock is released."""
+"""cancelOrder: any status before DELIVERED, with a reason; reserved stock is released."""
 
 from app.context import AppContext, Info
 from app.domain.lifecycle import Action, ensure_allowed
@@ -31,7 +31,10 @@ async def cancel(ctx: AppContext, input: CancelOrderInput) -> models.Order:
         if line.delivered_quantity == 0:
             line.status = LineStatus.CANCELLED
             line.cancelled_at = now
-    await ctx.stock.release(movement_key("release", order), order.id)
+    if before is not OrderStatus.PENDING:
+        # only confirming reserves: a PENDING order holds nothing, so cancelling it needs no
+        # inventory (and works during an outage). A hold left by a lost confirm is reconcile's.
+        await ctx.stock.release(movement_key("release", order), order.id)
     touch(order, ctx.principal.key_id)
     await order_events.append(
         ctx.session,

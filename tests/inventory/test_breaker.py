@@ -8,23 +8,24 @@ requests and can answer late. The order side runs GraphQL on committed sessions 
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from strawberry.relay import from_base64
+from strawberry.relay import from_base64, to_base64
 
 from app.api_keys import issue_key
 from app.domain.errors import Invalid
 from app.inventory.http_app import create_inventory_app
 from app.inventory.http_client import HttpStock
+from app.inventory.ledger import Ledger
 from app.inventory.reconcile import release_orphans
 from app.main import create_app
 from app.settings import Settings
-from app.stock_guard import GuardedStock, InventoryGuard
+from app.stock_guard import UNANSWERED, GuardedStock, InventoryGuard
 from db import models
 from resolvers.orders import confirm_order
 from tests.inventory.conftest import (
@@ -46,29 +47,34 @@ UNAVAILABLE = ["INVENTORY_UNAVAILABLE"]
 
 
 class Switchboard:
-    """ASGI middleware: counts requests, and when `delay` is set answers that much later.
+    """ASGI middleware: records the paths it serves, and can hold an answer back.
 
-    The inventory has done the work by then (committed); only the answer is late, as when its
-    database is slow.
+    With `delay` set it answers that much later; with `before_answer` set it awaits that with
+    the path first. The inventory has done the work by then (committed); only the answer is
+    late, as when its database is slow.
     """
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.delay = 0.0
-        self.requests = 0
+        self.before_answer: Callable[[str], Awaitable[None]] | None = None
+        self.paths: list[str] = []
         self.in_flight = 0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        self.requests += 1
+        self.paths.append(scope["path"])
         self.in_flight += 1
-        delay = self.delay
+        delay, hook, path = self.delay, self.before_answer, scope["path"]
 
         async def late(message: Any) -> None:
-            if message["type"] == "http.response.start" and delay:
-                await asyncio.sleep(delay)
+            if message["type"] == "http.response.start":
+                if hook is not None:
+                    await hook(path)
+                if delay:
+                    await asyncio.sleep(delay)
             await send(message)
 
         try:
@@ -161,6 +167,22 @@ async def test_a_stopped_inventory_refuses_orders_and_the_open_breaker_does_not_
     assert await stock_row(world.sessions, a.id) == (10, 0)
 
 
+async def test_a_pending_order_is_cancelled_without_the_inventory(world):
+    a, _ = world.shop.products
+    pending, confirmed = await world.order([(a, 1)]), await world.order([(a, 2)])
+    assert (await world.side.confirm(confirmed))["errors"] == []
+    await world.open_the_breaker()
+    before = len(world.sent)
+    cancel = {"reason": "OTHER"}
+    cancelled = await world.side.mutate("cancelOrder", {"id": pending, **cancel})
+    assert (cancelled["errors"], cancelled["order"]["status"]) == ([], "CANCELLED")
+    assert len(world.sent) == before  # it held nothing, so there was nothing to ask
+    # a confirmed order holds stock: cancelling it must release, so it waits for the inventory
+    assert codes(await world.side.mutate("cancelOrder", {"id": confirmed, **cancel})) == UNAVAILABLE
+    assert await world.status(confirmed) == "CONFIRMED"
+    assert await stock_row(world.sessions, a.id) == (10, 2)
+
+
 async def test_a_slow_inventory_times_out_and_the_timeouts_open_the_breaker(world):
     a, _ = world.shop.products
     world.board.delay = SLOW_S
@@ -216,6 +238,18 @@ async def test_calls_during_the_trial_are_refused_rather_than_piled_on(world):
     assert (world.guard.state, len(world.sent)) == ("closed", before + 1)
 
 
+async def test_an_out_of_stock_confirm_has_nothing_to_undo(world):
+    _, b = world.shop.products  # 3 on hand
+    order = await world.order([(b, 3)])
+    async with world.sessions() as session:  # counted out after the order was placed
+        await Ledger(session).set_on_hand(b.id, 2)
+        await session.commit()
+    world.board.paths.clear()
+    assert codes(await world.side.confirm(order)) == ["OUT_OF_STOCK"]
+    assert world.board.paths == ["/v1/reserve"]  # as the inventory saw it: no /v1/undo
+    assert await stock_row(world.sessions, b.id) == (2, 0)
+
+
 async def test_out_of_stock_answers_do_not_open_the_breaker(world):
     _, b = world.shop.products  # 3 on hand
     first, second = await world.order([(b, 3)]), await world.order([(b, 1)])
@@ -246,9 +280,8 @@ async def test_product_stock_is_read_in_one_call_and_is_null_with_an_error_while
         ["products", "edges", 0, "node", "stock"],
         ["products", "edges", 1, "node", "stock"],
     ]
-    assert {error.message for error in down.errors} == {
-        "inventory did not answer; nothing was changed"
-    }
+    assert {error.message for error in down.errors} == {UNANSWERED}
+    assert [error.extensions for error in down.errors] == [{"code": "INVENTORY_UNAVAILABLE"}] * 2
 
 
 async def test_a_reservation_whose_order_change_does_not_commit_is_taken_back(world):
@@ -316,6 +349,45 @@ async def test_reconcile_releases_holds_of_deleted_and_cancelled_orders(world):
             await session.commit()
 
 
+async def sweep(sessions: Sessions) -> dict[int, dict[int, int]]:
+    """`orders-api inventory reconcile`, on its own session."""
+    async with sessions() as session:
+        return await release_orphans(session)
+
+
+async def finished_or_waiting_for_a_lock(task: asyncio.Task[Any], sessions: Sessions) -> None:
+    """Until the task is done, or some backend of the test database waits for a row lock."""
+    waiting = sa.text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    async with asyncio.timeout(10), sessions() as session:
+        while not task.done() and not await session.scalar(waiting):
+            await session.rollback()  # a fresh snapshot of pg_stat_activity
+            await asyncio.sleep(0.01)
+
+
+async def test_reconcile_waits_for_a_confirm_that_has_reserved_and_not_committed(world):
+    a, _ = world.shop.products
+    order = await world.order([(a, 2)])
+    patient = InventoryGuard(fail_max=2, reset_timeout_s=RESET_S, call_timeout_s=30)
+    side = OrderSide(world.sessions, [world.shop.company_id], patient, world.side.http)
+    sweeps: list[asyncio.Task[dict[int, dict[int, int]]]] = []
+
+    async def reconcile_meanwhile(path: str) -> None:
+        """The reserve is committed, the confirm's own transaction not yet: reconcile now."""
+        if path == "/v1/reserve":
+            sweeps.append(asyncio.create_task(sweep(world.sessions)))
+            await finished_or_waiting_for_a_lock(sweeps[0], world.sessions)
+
+    world.board.before_answer = reconcile_meanwhile
+    confirmed = await side.confirm(order)
+    assert (confirmed["errors"], confirmed["order"]["status"]) == ([], "CONFIRMED")
+    assert db_id(order) not in await sweeps[0]
+    assert await held_by(world.sessions, db_id(order)) == {a.id: 2}
+    assert await stock_row(world.sessions, a.id) == (10, 2)
+
+
 # --- what a late answer leaves behind ---------------------------------------------------------
 
 
@@ -366,6 +438,23 @@ async def test_an_order_confirmed_after_reconcile_holds_its_stock(world):
     assert await held_by(world.sessions, order_id) == {a.id: 2}
 
 
+async def test_an_order_changed_after_a_lost_confirm_holds_only_what_it_asks_now(world):
+    a, b = world.shop.products
+    order = await world.order([(a, 2), (b, 1)])
+    order_id = db_id(order)
+    # a confirm at v1 that timed out but was applied, and whose undo never arrived
+    await HttpStock(world.side.http).reserve(
+        f"reserve:order:{order_id}:v1", order_id, {a.id: 2, b.id: 1}
+    )
+    lines = [{"productId": to_base64("Product", a.id), "quantity": 3}]
+    updated = await world.side.mutate("updateOrder", {"id": order, "version": 1, "lines": lines})
+    assert updated["errors"] == []
+    assert (await world.side.confirm(order))["errors"] == []  # reserves at v2
+    assert await held_by(world.sessions, order_id) == {a.id: 3}
+    assert await stock_row(world.sessions, a.id) == (10, 3)
+    assert await stock_row(world.sessions, b.id) == (3, 0)
+
+
 # --- /readyz ----------------------------------------------------------------------------------
 
 
@@ -404,6 +493,7 @@ async def test_readyz_shows_the_breaker_state(database_url, make_shop, reader_ke
         {"node": {"code": shop.products[0].code, "stock": None}}
     ]
     assert answer["errors"][0]["path"] == ["products", "edges", 0, "node", "stock"]
+    assert answer["errors"][0]["extensions"] == {"code": "INVENTORY_UNAVAILABLE"}
     assert ready.status_code == 200
     assert ready.json() == {"status": "ok", "database": "up", "inventoryBreaker": "open"}
     assert "inventory circuit breaker: closed -> open" in caplog.text

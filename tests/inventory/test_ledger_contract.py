@@ -131,9 +131,44 @@ async def test_the_same_key_reserves_once(stock, products):
     for _ in range(3):
         await stock.port.reserve(stock.key("r"), order, {a: 4})
     await stock.levels({a: 6})
-    await stock.port.reserve(stock.key("r2"), order, {a: 1})  # a new key is a new reservation
-    await stock.levels({a: 5})
-    assert await stock_row(stock.sessions, a) == (10, 5)
+    await stock.port.reserve(stock.key("r2"), order, {a: 1})  # a new key sets the hold anew
+    await stock.levels({a: 9})
+    assert await stock_row(stock.sessions, a) == (10, 1)
+
+
+async def test_reserving_for_a_changed_order_replaces_its_hold(stock, products):
+    a, b, _ = products
+    order = next(_orders)
+    # v1 was applied (its confirm timed out and was never undone); v2 asks for other quantities
+    await stock.port.reserve(stock.key("r:v1"), order, {a: 2, b: 1})
+    for _ in range(2):  # the second call is a retry
+        await stock.port.reserve(stock.key("r:v2"), order, {a: 3})
+    assert await held_by(stock.sessions, order) == {a: 3}
+    await stock.levels({a: 7, b: 3})
+
+
+async def test_a_hold_grows_only_by_what_is_free(stock, products):
+    _, b, _ = products  # 3 on hand
+    order, other = next(_orders), next(_orders)
+    await stock.port.reserve(stock.key("r:v1"), order, {b: 2})
+    await stock.port.reserve(stock.key("r-other"), other, {b: 1})
+    with pytest.raises(InsufficientStock) as refused:
+        await stock.port.reserve(stock.key("r:v2"), order, {b: 4})
+    assert refused.value.shortages == [Shortage(b, 4, 2)]  # its own 2 held, none free
+    assert await held_by(stock.sessions, order) == {b: 2}
+    await stock.port.reserve(stock.key("r:v2"), order, {b: 2})  # the same hold: nothing moves
+    assert await stock_row(stock.sessions, b) == (3, 3)
+
+
+async def test_undo_of_a_replacing_reserve_puts_the_earlier_hold_back(stock, products):
+    a, b, _ = products
+    order = next(_orders)
+    await stock.port.reserve(stock.key("r:v1"), order, {a: 2})
+    async with stock.uncommitted() as port:
+        await port.reserve(stock.key("r:v2"), order, {a: 5, b: 1})
+    await stock.port.undo(stock.key("r:v2"), order)
+    assert await held_by(stock.sessions, order) == {a: 2}
+    await stock.levels({a: 8, b: 3})
 
 
 async def test_release_gives_back_what_the_order_holds_once(stock, products):
