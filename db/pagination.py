@@ -9,7 +9,7 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import Select
+
+from app.domain import dates
 
 
 class PageArgumentError(ValueError):
@@ -94,7 +96,7 @@ def _from_json(value: Any, column_type: Any) -> Any:
     python_type = column_type.python_type
     if python_type is datetime:
         parsed = datetime.fromisoformat(value)
-        if parsed.tzinfo is None or not 1900 < parsed.astimezone(UTC).year < 9000:
+        if parsed.tzinfo is None or not dates.in_span(parsed):
             raise ValueError("timestamp in cursor out of range")
         return parsed
     if python_type is Decimal:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from app.domain import money
+from app.domain import dates, money
 from app.domain.deliveries import LineQuantities, line_status
 from app.domain.errors import DomainError, InputPath, Invalid, LimitExceeded, NotUnique
 from app.domain.new_order import MAX_LINES
@@ -90,11 +90,15 @@ def parse_day(text: str | None, path: InputPath, errors: list[DomainError]) -> d
     if text is None:
         return None
     try:
-        if _DAY.fullmatch(text.strip()):
-            return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip()) if _DAY.fullmatch(text.strip()) else None
     except ValueError:
-        pass
-    errors.append(Invalid(f"{text!r} is not a date; write YYYY-MM-DD", path=path))
+        day = None
+    if day is None:
+        errors.append(Invalid(f"{text!r} is not a date; write YYYY-MM-DD", path=path))
+    elif not dates.in_span(day):
+        errors.append(Invalid(f"{text!r} is out of range; give a date {dates.SPAN}", path=path))
+    else:
+        return day
     return None
 
 
@@ -114,6 +118,8 @@ def parse_instant(text: str | None, path: InputPath, errors: list[DomainError]) 
         message = f"{text!r} is not a date; write YYYY-MM-DD or e.g. 2025-12-03T10:30:00-05:00"
     elif instant.tzinfo is None:
         message = f"{text!r} has no zone; add one, e.g. Z or -05:00"
+    elif not dates.in_span(instant):  # checked before the zone moves it past year 1 or 9999
+        message = f"{text!r} is out of range; give a date {dates.SPAN}"
     else:
         return instant.astimezone(UTC)
     errors.append(Invalid(message, path=path))

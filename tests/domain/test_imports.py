@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.domain import imports
+from app.domain import imports, new_order
 from app.domain.errors import DomainError, Invalid, LimitExceeded, NotFound, NotUnique
 from app.domain.imports import Suggestion
 from app.domain.vocabulary import LineStatus, OrderStatus
@@ -104,6 +104,55 @@ def test_an_instant_without_zone_or_calendar_sense_is_refused(text, message):
 
     assert imports.parse_instant(text, ("at",), errors) is None
     assert described(errors) == [("INVALID", ("at",), message)]
+
+
+_OUT = "is out of range; give a date from year 1900 to 9000"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9999-12-31T23:00:00-05:00",  # past year 9999 once in UTC
+        "0001-01-01T00:30:00+01:00",  # before year 1 once in UTC
+        "9999-12-30",
+        "0001-01-01",
+        "1899-12-31T23:59:59Z",
+        "9001-01-01",
+    ],
+)
+def test_an_instant_outside_the_business_years_is_refused_not_overflowed(text):
+    errors: list[DomainError] = []
+
+    assert imports.parse_instant(text, ("at",), errors) is None
+    assert described(errors) == [("INVALID", ("at",), f"{text!r} {_OUT}")]
+
+
+@pytest.mark.parametrize("text", ["1900-01-01", "9000-12-31", "9000-12-31T23:30:00-05:00"])
+def test_the_first_and_last_business_years_are_accepted(text):
+    errors: list[DomainError] = []
+
+    assert imports.parse_instant(text, ("at",), errors) is not None
+    assert errors == []
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1899-12-31", "9001-01-01", "9999-12-31"])
+def test_a_day_outside_the_business_years_is_refused(text):
+    errors: list[DomainError] = []
+
+    assert imports.parse_day(text, ("on",), errors) is None
+    assert described(errors) == [("INVALID", ("on",), f"{text!r} {_OUT}")]
+
+
+@pytest.mark.parametrize(
+    ("ordered_at", "expected"),
+    [
+        (datetime(2025, 3, 1, 22, tzinfo=timezone(timedelta(hours=-5))), date(2025, 3, 8)),
+        (datetime(9999, 12, 20, tzinfo=UTC), date(9999, 12, 27)),
+        (datetime(9999, 12, 30, tzinfo=UTC), date.max),
+    ],
+)
+def test_the_default_delivery_is_a_week_later_and_never_past_the_calendar(ordered_at, expected):
+    assert new_order.default_estimated_delivery(ordered_at) == expected
 
 
 @pytest.mark.parametrize(
