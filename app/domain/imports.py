@@ -20,6 +20,7 @@ from app.domain import dates, money
 from app.domain.deliveries import LineQuantities, line_status
 from app.domain.errors import DomainError, InputPath, Invalid, LimitExceeded, NotUnique
 from app.domain.new_order import MAX_LINES
+from app.domain.reference import name_errors
 from app.domain.vocabulary import LineStatus, OrderStatus
 
 MAX_ITEMS = 1000  # orders per bulkImportOrders call, items per batchUpdateOrders call
@@ -217,7 +218,8 @@ def check_order(given: Any) -> tuple[Checked, list[DomainError]]:
 
     `given` is the order as sent: the fields of ImportOrderInput, lines and discounts included.
     """
-    errors: list[DomainError] = []
+    # the identity an import is idempotent on: a blank one would match other blank ones
+    errors = [*name_errors(given.source, "source"), *name_errors(given.external_id, "external_id")]
     instants = {name: parse_instant(getattr(given, name), (name,), errors) for name in INSTANTS}
     estimated = parse_day(given.estimated_delivery_on, ("estimated_delivery_on",), errors)
     days = [

@@ -359,6 +359,22 @@ async def test_a_date_outside_the_business_years_fails_its_order_and_the_others_
     assert await count(db_session, models.Order) == 1
 
 
+async def test_a_blank_source_or_external_id_fails_its_order(gql, world, db_session):
+    payload = await run_import(
+        gql,
+        order_input(world, ""),
+        order_input(world, "E-2", source=" "),
+        order_input(world, "E-3"),
+    )
+
+    assert outcomes(payload) == ["FAILED", "FAILED", "CREATED"]
+    assert [r["errors"] for r in payload["results"][:2]] == [
+        [{"code": "INVALID", "field": "orders.0.externalId", "message": "must not be blank"}],
+        [{"code": "INVALID", "field": "orders.1.source", "message": "must not be blank"}],
+    ]
+    assert await count(db_session, models.Order) == 1
+
+
 async def test_amounts_sent_are_checked_within_a_cent(gql, world):
     # the lines give a total of 41.30 (35.00 + 18 % IGV)
     close = order_input(world, "E-1", totalAmount="41.31", taxAmount="6.30")

@@ -248,6 +248,8 @@ class Line:
 class Order:
     """The fields of ImportOrderInput that check_order reads."""
 
+    source: str = "ERP"
+    external_id: str = "E-1"
     ordered_at: str = "2025-03-01"
     confirmed_at: str | None = None
     shipped_at: str | None = None
@@ -304,6 +306,16 @@ def test_check_order_reports_every_problem_at_once():
         (Invalid, ("lines", 1, "delivered_quantity")),
         (Invalid, ("discounts", 0, "rate")),
         (Invalid, ("shipping_amount",)),
+    ]
+
+
+@pytest.mark.parametrize(("source", "external_id"), [("", "E-1"), ("ERP", " "), ("", "")])
+def test_an_order_needs_a_source_and_an_external_id_to_be_known_by(source, external_id):
+    _, errors = imports.check_order(Order(source=source, external_id=external_id))
+
+    blank = [("source", source), ("external_id", external_id)]
+    assert described(errors) == [
+        ("INVALID", (name,), "must not be blank") for name, value in blank if not value.strip()
     ]
 
 
