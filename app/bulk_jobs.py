@@ -14,16 +14,26 @@ from db.models import BulkOperationItem
 Outcome = tuple[int, bool, dict[str, Any]]  # item id, succeeded, what happened
 
 _ERRORS = "errors { code field message }"
+_INTERNAL = "internal error; this item was not applied, the others stand"
 
 
 class JobKind(Protocol):
     mutation: str
+    field: str  # the mutation's field in the answer: None there means the mutation broke
 
     def variables(self, items: Sequence[BulkOperationItem]) -> dict[str, Any]: ...
 
     def outcomes(
         self, items: Sequence[BulkOperationItem], data: dict[str, Any] | None
     ) -> list[Outcome]: ...
+
+    def broken(self, item: BulkOperationItem) -> Outcome:
+        """The item that broke the mutation even alone: failed, the detail only in the log."""
+        ...
+
+
+def _internal(field: str) -> dict[str, Any]:
+    return {"code": "INTERNAL", "field": field, "message": _INTERNAL}
 
 
 def _repath(errors: list[dict[str, Any]], head: str, index: int) -> list[dict[str, Any]]:
@@ -39,7 +49,7 @@ def _whole_call_failed(
 ) -> list[Outcome] | None:
     payload = (data or {}).get(field)
     if payload is None:
-        # the mutation itself broke: roll the whole chunk back rather than guess what it did
+        # the worker retries a broken chunk item by item and never gets here with one
         raise RuntimeError(f"{field} gave no answer for the chunk")
     if payload["errors"]:  # refused as a whole before anything was written
         return [(item.id, False, {"errors": payload["errors"]}) for item in items]
@@ -48,6 +58,7 @@ def _whole_call_failed(
 
 @dataclass(frozen=True, slots=True)
 class ImportJob:
+    field: str = "bulkImportOrders"
     mutation: str = (
         "mutation Job($input: BulkImportOrdersInput!) { bulkImportOrders(input: $input) {"
         f" results {{ index status externalId changedFields order {{ id }} {_ERRORS} }} {_ERRORS}"
@@ -75,11 +86,17 @@ class ImportJob:
             }))  # fmt: skip
         return outcomes
 
+    def broken(self, item: BulkOperationItem) -> Outcome:
+        errors = [_internal(f"orders.{item.position}")]
+        return item.id, False, {"status": "FAILED", "orderId": None, "changedFields": [],
+                                "errors": errors}  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class BatchUpdateJob:
     """Items are {"action": "confirm" | "deliver" | "return" | "cancel", "index", "input"}."""
 
+    field: str = "batchUpdateOrders"
     mutation: str = (
         "mutation Job($input: BatchUpdateOrdersInput!) { batchUpdateOrders(input: $input) {"
         f" results {{ action index order {{ id status version }} {_ERRORS} }} {_ERRORS} }} }}"
@@ -110,6 +127,10 @@ class BatchUpdateJob:
                 "errors": _repath(result["errors"], action, item.payload["index"]),
             }))  # fmt: skip
         return outcomes
+
+    def broken(self, item: BulkOperationItem) -> Outcome:
+        path = f"{item.payload['action']}.{item.payload['index']}"
+        return item.id, False, {"order": None, "errors": [_internal(path)]}
 
 
 KINDS: dict[str, JobKind] = {"IMPORT": ImportJob(), "BATCH_UPDATE": BatchUpdateJob()}

@@ -2,22 +2,27 @@
 
 Claim, work and result share one database transaction. A worker killed mid-chunk therefore
 leaves its items pending and its orders unwritten; another worker (or a restart) picks the
-chunk up again. Several processes share the work through SKIP LOCKED.
+chunk up again. Several processes share the work through SKIP LOCKED. A chunk whose mutation
+breaks is rolled back to a savepoint and run again item by item, so only the item that breaks
+alone fails.
 """
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.auth import Principal
-from app.bulk_jobs import KINDS
+from app.bulk_jobs import KINDS, JobKind, Outcome
 from app.context import build_context
+from app.observability import request_id_var
 from app.settings import Settings
 from app.stock_guard import InventoryGuard
 from db.engine import LockedAsyncSession
+from db.models import BulkOperation, BulkOperationItem
 from db.queries import bulk_operations
 
 log = logging.getLogger(__name__)
@@ -46,7 +51,8 @@ class BulkWorker:
             try:
                 worked = await self.run_once()
             except Exception as error:
-                # a bug, not a refused item (those are results): stop the job, do not spin on it
+                # a bug of the worker itself (an item that breaks fails alone, in run_once):
+                # stop the job rather than spin on it
                 log.exception("bulk worker: operation %s failed", self._current)
                 await self._fail_current(error)
                 worked = False
@@ -64,8 +70,6 @@ class BulkWorker:
 
     async def run_once(self) -> bool:
         """Process one chunk; False when no work was waiting."""
-        from graphql_schema.schema import schema  # the schema imports the app's context
-
         async with self.engine.connect() as connection, connection.begin():
             # The claim's row locks belong to the outer transaction: the mutation's savepoint
             # rollbacks (a refused order) must not release them.
@@ -76,30 +80,87 @@ class BulkWorker:
             operation, items = claimed
             self._current = operation.id
             kind = KINDS[operation.kind]
-            work = LockedAsyncSession(
-                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            )
-            principal = Principal(
-                key_id=operation.key_id,
-                company_ids=frozenset(operation.company_ids),
-                scopes=frozenset(operation.scopes),
-            )
-            context = build_context(
-                work,
-                principal,
-                self.settings,
-                f"bulk-{operation.id}",
-                guard=self.guard,
-                inventory_http=self.inventory_http,
-            )
-            result = await schema.execute(
-                kind.mutation, variable_values=kind.variables(items), context_value=context
-            )
-            await work.close()
-            if result.errors:
-                log.error("bulk operation %s: %s", operation.id, result.errors)
-            outcomes = kind.outcomes(items, result.data)
+            data = await self._execute(connection, operation, kind, items)
+            if data is None:
+                outcomes = await self._one_by_one(connection, operation, kind, items)
+            else:
+                outcomes = kind.outcomes(items, data)
             await bulk_operations.record_results(claims, operation.id, outcomes)
             await bulk_operations.complete_if_done(claims, operation.id)
             await claims.flush()
         return True
+
+    async def _one_by_one(
+        self,
+        connection: AsyncConnection,
+        operation: BulkOperation,
+        kind: JobKind,
+        items: Sequence[BulkOperationItem],
+    ) -> list[Outcome]:
+        """The chunk broke: each item alone, so only an item that breaks by itself fails.
+
+        A FAILED job cannot be resumed, so one bad item must not take the good ones with it.
+        """
+        outcomes: list[Outcome] = []
+        for item in items:
+            data = await self._execute(connection, operation, kind, [item])
+            if data is None:
+                log.error(
+                    "bulk operation %s (request %s): the item at position %s broke the mutation;"
+                    " it is marked failed, the others go on",
+                    operation.id,
+                    _request_id(operation),
+                    item.position,
+                )
+                outcomes.append(kind.broken(item))
+            else:
+                outcomes.extend(kind.outcomes([item], data))
+        return outcomes
+
+    async def _execute(
+        self,
+        connection: AsyncConnection,
+        operation: BulkOperation,
+        kind: JobKind,
+        items: Sequence[BulkOperationItem],
+    ) -> dict[str, Any] | None:
+        """The kind's mutation for these items in a savepoint; None, nothing kept, if it broke."""
+        from graphql_schema.schema import schema  # the schema imports the app's context
+
+        savepoint = await connection.begin_nested()
+        work = LockedAsyncSession(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        principal = Principal(
+            key_id=operation.key_id,
+            company_ids=frozenset(operation.company_ids),
+            scopes=frozenset(operation.scopes),
+        )
+        context = build_context(
+            work,
+            principal,
+            self.settings,
+            _request_id(operation),
+            guard=self.guard,
+            inventory_http=self.inventory_http,
+        )
+        logged_as = request_id_var.set(context.request_id)  # the masked errors' logs name the job
+        try:
+            result = await schema.execute(
+                kind.mutation, variable_values=kind.variables(items), context_value=context
+            )
+        finally:
+            request_id_var.reset(logged_as)
+            await work.close()
+        if result.errors:
+            log.error("bulk operation %s: %s", operation.id, result.errors)
+        if (result.data or {}).get(kind.field) is None:
+            # whatever the broken call wrote before it failed goes with the savepoint
+            await savepoint.rollback()
+            return None
+        await savepoint.commit()
+        return result.data
+
+
+def _request_id(operation: BulkOperation) -> str:
+    return f"bulk-{operation.id}"

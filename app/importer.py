@@ -4,7 +4,9 @@ Safe to run again after an interruption: the import is idempotent on (company, s
 id), so what already arrived is reported UNCHANGED and nothing is duplicated.
 """
 
+import codecs
 import csv
+import io
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterator
@@ -14,6 +16,8 @@ from typing import Any
 
 from graphql import GraphQLInputType, GraphQLSchema
 from graphql.utilities import validate_input_value
+
+from app.domain.imports import repeated
 
 CALL_SIZE = 1000  # orders per bulkImportOrders call
 LINE_PREFIX = "line."
@@ -30,7 +34,7 @@ class Record:
 
     line: int
     order: dict[str, Any]
-    errors: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # as a payload's errors
 
 
 @dataclass
@@ -45,34 +49,55 @@ class Summary:
 
 
 def read_orders(path: Path) -> list[Record]:
-    """JSON Lines (one order object per line) or CSV (one row per order line)."""
+    """JSON Lines (one order object per line) or CSV (one row per order line).
+
+    An order whose identity another order of the file repeats comes back with an error: the
+    file is sent in several calls, and the later copy would silently overwrite the earlier.
+    """
     if not path.is_file():
         raise ImportFileError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
-        return list(_json_lines(path))
-    if suffix == ".csv":
-        return list(_csv_orders(path))
-    raise ImportFileError(f"{path}: give a .jsonl (JSON Lines) or a .csv file")
+        records = list(_json_lines(path))
+    elif suffix == ".csv":
+        records = list(_csv_orders(path))
+    else:
+        raise ImportFileError(f"{path}: give a .jsonl (JSON Lines) or a .csv file")
+    if not records:
+        raise ImportFileError(f"{path}: the file holds no orders")
+    _refuse_repeats(records)
+    return records
+
+
+def _text(path: Path) -> str:
+    """The file as UTF-8 text, with or without the byte order mark Excel writes."""
+    data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ImportFileError(
+            f"{path}:{line}: not UTF-8 text; save the file as UTF-8 (in Excel: CSV UTF-8)"
+        ) from None
 
 
 def _json_lines(path: Path) -> Iterator[Record]:
-    with path.open(encoding="utf-8") as lines:
-        for number, text in enumerate(lines, start=1):
-            if not text.strip():
-                continue
-            try:
-                order = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise ImportFileError(f"{path}:{number}: not JSON ({error.msg})") from None
-            if not isinstance(order, dict):
-                raise ImportFileError(f"{path}:{number}: each line must be one order object")
-            yield Record(number, order)
+    # split on newlines only: JSON strings may hold U+2028, which str.splitlines breaks at
+    for number, text in enumerate(_text(path).split("\n"), start=1):
+        if not text.strip():
+            continue
+        try:
+            order = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ImportFileError(f"{path}:{number}: not JSON ({error.msg})") from None
+        if not isinstance(order, dict):
+            raise ImportFileError(f"{path}:{number}: each line must be one order object")
+        yield Record(number, order)
 
 
 def _csv_orders(path: Path) -> Iterator[Record]:
     """Rows of one order are consecutive and share companyCode, source and externalId."""
-    with path.open(encoding="utf-8", newline="") as rows:
+    with io.StringIO(_text(path), newline="") as rows:
         reader = csv.DictReader(rows)
         header = reader.fieldnames or []
         needed = {"companyCode", "source", "externalId", f"{LINE_PREFIX}productCode"}
@@ -101,6 +126,23 @@ def _key(order: dict[str, Any]) -> tuple[Any, Any, Any]:
     return (order.get("companyCode"), order.get("source"), order.get("externalId"))
 
 
+def _refuse_repeats(records: list[Record]) -> None:
+    """Both copies of a repeated identity fail, as bulkImportOrders and startBulkImport do."""
+    keys = [_identity(record.order) for record in records]
+    for index, others in repeated(keys).items():
+        lines = ", ".join(str(records[other].line) for other in others)
+        where = f"line{'s' if len(others) > 1 else ''} {lines}"
+        message = f"this source and external id is also at {where}; send it once"
+        records[index].errors.append(
+            {"code": "NOT_UNIQUE", "field": "externalId", "message": message}
+        )
+
+
+def _identity(order: dict[str, Any]) -> tuple[str, str, str] | None:
+    key = _key(order)
+    return key if all(isinstance(part, str) for part in key) else None
+
+
 def _typed(name: str, value: str) -> Any:
     try:
         return int(value) if name in _NUMBERS else value
@@ -115,7 +157,7 @@ def check_types(records: list[Record], schema: GraphQLSchema) -> None:
 
         def report(message: str, path: Any, record: Record = record) -> None:
             where = ".".join(str(part) for part in path or ())
-            record.errors.append(f"{where}: {message}" if where else message)
+            record.errors.append({"message": f"{where}: {message}" if where else message})
 
         validate_input_value(record.order, input_type, report, hide_suggestions=True)
 
@@ -130,7 +172,7 @@ async def run_import(
     summary, failures = Summary(), []
     for record in (r for r in records if r.errors):
         summary.add("FAILED")
-        failures.append(_failure(record, [{"message": error} for error in record.errors]))
+        failures.append(_failure(record, record.errors))
     good = [r for r in records if not r.errors]
     progress(len(records) - len(good))
     for start in range(0, len(good), CALL_SIZE):

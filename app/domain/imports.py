@@ -16,10 +16,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from app.domain import money
+from app.domain import money, storable
 from app.domain.deliveries import LineQuantities, line_status
 from app.domain.errors import DomainError, InputPath, Invalid, LimitExceeded, NotUnique
 from app.domain.new_order import MAX_LINES
+from app.domain.reference import name_errors
 from app.domain.vocabulary import LineStatus, OrderStatus
 
 MAX_ITEMS = 1000  # orders per bulkImportOrders call, items per batchUpdateOrders call
@@ -90,11 +91,15 @@ def parse_day(text: str | None, path: InputPath, errors: list[DomainError]) -> d
     if text is None:
         return None
     try:
-        if _DAY.fullmatch(text.strip()):
-            return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip()) if _DAY.fullmatch(text.strip()) else None
     except ValueError:
-        pass
-    errors.append(Invalid(f"{text!r} is not a date; write YYYY-MM-DD", path=path))
+        day = None
+    if day is None:
+        errors.append(Invalid(f"{text!r} is not a date; write YYYY-MM-DD", path=path))
+    elif not storable.day_in_range(day):
+        errors.append(Invalid(f"{text!r} is out of range; give {storable.DAY_RANGE}", path=path))
+    else:
+        return day
     return None
 
 
@@ -114,6 +119,8 @@ def parse_instant(text: str | None, path: InputPath, errors: list[DomainError]) 
         message = f"{text!r} is not a date; write YYYY-MM-DD or e.g. 2025-12-03T10:30:00-05:00"
     elif instant.tzinfo is None:
         message = f"{text!r} has no zone; add one, e.g. Z or -05:00"
+    elif not storable.instant_in_range(instant):
+        message = f"{text!r} is out of range; give {storable.INSTANT_RANGE}"
     else:
         return instant.astimezone(UTC)
     errors.append(Invalid(message, path=path))
@@ -211,7 +218,8 @@ def check_order(given: Any) -> tuple[Checked, list[DomainError]]:
 
     `given` is the order as sent: the fields of ImportOrderInput, lines and discounts included.
     """
-    errors: list[DomainError] = []
+    # the identity an import is idempotent on: a blank one would match other blank ones
+    errors = [*name_errors(given.source, "source"), *name_errors(given.external_id, "external_id")]
     instants = {name: parse_instant(getattr(given, name), (name,), errors) for name in INSTANTS}
     estimated = parse_day(given.estimated_delivery_on, ("estimated_delivery_on",), errors)
     days = [

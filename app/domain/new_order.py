@@ -18,8 +18,13 @@ MAX_LINES = 500
 
 
 def default_estimated_delivery(ordered_at: datetime) -> date:
-    """One week after the order date, as the seeds' services do."""
-    return (ordered_at + DELIVERY_LEAD).date()
+    """One week after the order date, as the seeds' services do.
+
+    Kept at the calendar's last day rather than overflowing: an order date near it is not
+    refused by every caller (createOrder takes any DateTime).
+    """
+    day = ordered_at.date()
+    return day + DELIVERY_LEAD if day <= date.max - DELIVERY_LEAD else date.max
 
 
 def observations_for(order_type: OrderType, observations: str | None) -> str | None:

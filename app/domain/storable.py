@@ -5,11 +5,12 @@ PostgreSQL text cannot hold the NUL character, and UTF-8 has no encoding for a l
 and clear of the year 1-9999 edges where converting to UTC overflows Python's datetime.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 FIRST_YEAR = 1901
 LAST_YEAR = 8999
 INSTANT_RANGE = f"an instant from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31 (UTC)"
+DAY_RANGE = f"a date from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
 
 
 def text_problem(text: str) -> str | None:
@@ -32,3 +33,8 @@ def instant_in_range(instant: datetime) -> bool:
     except OverflowError:  # year 1 or 9999 moved past the edge by its offset
         return False
     return FIRST_YEAR <= year <= LAST_YEAR
+
+
+def day_in_range(day: date) -> bool:
+    """A calendar date in the same years as instants, so a week added to it cannot overflow."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR

@@ -9,7 +9,7 @@ from typing import Any
 
 from app.context import AppContext, Info
 from app.domain.errors import DomainError, DomainErrors, Invalid, LimitExceeded
-from app.domain.imports import repeat_errors
+from app.domain.imports import repeat_errors, under
 from db import models
 from db.queries import bulk_operations
 from graphql_schema.bulk_operations.inputs import BulkOperationPayload, StartBulkImportInput
@@ -30,10 +30,12 @@ _ACTIONS = (
 async def start_bulk_import(info: Info, input: StartBulkImportInput) -> BulkOperationPayload:
     ctx = info.context
     keys = [(order.company_code, order.source, order.external_id) for order in input.orders]
-    repeats = repeat_errors(keys, field="externalId", what="this order", at="orders")
+    what = "this source and external id"  # NOT_UNIQUE and worded as bulkImportOrders has it
+    repeats = repeat_errors(keys, field="external_id", what=what, at="orders")
     errors = [
-        Invalid(error.message, path=("orders", index, "external_id"))
+        placed
         for index, error in sorted(repeats.items())
+        for placed in under(("orders", index), [error])
     ]
     payloads = [to_json(order) for order in input.orders]
     return await _start(ctx, "IMPORT", payloads, errors, path=("orders",))

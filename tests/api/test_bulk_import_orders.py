@@ -335,6 +335,46 @@ async def test_malformed_dates_fail_their_order_with_the_field_path(gql, world):
     ]  # fmt: skip
 
 
+async def test_a_date_outside_the_business_years_fails_its_order_and_the_others_import(
+    gql, world, db_session
+):
+    payload = await run_import(
+        gql,
+        order_input(world, "E-1", orderedAt="9999-12-31T23:00:00-05:00"),
+        order_input(world, "E-2"),
+        order_input(world, "E-3", orderedAt="0001-01-01T00:30:00+01:00"),
+        order_input(world, "E-4", orderedAt="9999-12-30"),
+    )
+
+    assert outcomes(payload) == ["FAILED", "CREATED", "FAILED", "FAILED"]
+    assert [[(e["code"], e["field"]) for e in r["errors"]] for r in payload["results"]] == [
+        [("INVALID", "orders.0.orderedAt")],
+        [],
+        [("INVALID", "orders.2.orderedAt")],
+        [("INVALID", "orders.3.orderedAt")],
+    ]
+    assert payload["results"][3]["errors"][0]["message"] == (
+        "'9999-12-30' is out of range; give a date from 1901-01-01 to 8999-12-31"
+    )
+    assert await count(db_session, models.Order) == 1
+
+
+async def test_a_blank_source_or_external_id_fails_its_order(gql, world, db_session):
+    payload = await run_import(
+        gql,
+        order_input(world, ""),
+        order_input(world, "E-2", source=" "),
+        order_input(world, "E-3"),
+    )
+
+    assert outcomes(payload) == ["FAILED", "FAILED", "CREATED"]
+    assert [r["errors"] for r in payload["results"][:2]] == [
+        [{"code": "INVALID", "field": "orders.0.externalId", "message": "must not be blank"}],
+        [{"code": "INVALID", "field": "orders.1.source", "message": "must not be blank"}],
+    ]
+    assert await count(db_session, models.Order) == 1
+
+
 async def test_amounts_sent_are_checked_within_a_cent(gql, world):
     # the lines give a total of 41.30 (35.00 + 18 % IGV)
     close = order_input(world, "E-1", totalAmount="41.31", taxAmount="6.30")

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from app import importer
 from app.cli import main
 from app.importer import ImportFileError, read_orders
 from app.settings import get_settings
@@ -62,10 +63,15 @@ async def test_running_the_same_file_again_duplicates_nothing(cli, shops, tmp_pa
     assert "0 created, 0 updated, 5 unchanged, 0 failed" in again
 
 
+CSV_HEADER = (
+    "companyCode,source,externalId,clientCode,status,orderedAt,line.productCode,line.quantity"
+)
+
+
 async def test_a_csv_file_groups_its_rows_into_orders(cli, shops, tmp_path):
     source = tmp_path / "orders.csv"
     source.write_text(
-        "companyCode,source,externalId,clientCode,status,orderedAt,line.productCode,line.quantity\n"
+        f"{CSV_HEADER}\n"
         "BULKA,CSV,C1,CLI1,PENDING,2025-02-01,P0,2\n"
         "BULKA,CSV,C1,CLI1,PENDING,2025-02-01,P1,5\n"
         "BULKA,CSV,C2,CLI1,PENDING,2025-02-01,P2,1\n"
@@ -85,6 +91,9 @@ async def test_a_csv_file_groups_its_rows_into_orders(cli, shops, tmp_path):
         ("orders.jsonl", '{"a":\n', "orders.jsonl:1: not JSON"),
         ("orders.jsonl", "[1, 2]\n", "each line must be one order object"),
         ("orders.csv", "a,b\n1,2\n", "not a CSV of orders (missing columns"),
+        ("orders.jsonl", "", "orders.jsonl: the file holds no orders"),
+        ("orders.jsonl", "\n  \n", "orders.jsonl: the file holds no orders"),
+        ("orders.csv", f"{CSV_HEADER}\n", "orders.csv: the file holds no orders"),
     ],
 )
 def test_a_file_that_is_not_orders_is_refused_clearly(tmp_path, name, content, message):
@@ -93,3 +102,82 @@ def test_a_file_that_is_not_orders_is_refused_clearly(tmp_path, name, content, m
 
     with pytest.raises(ImportFileError, match=re.escape(message)):
         read_orders(path)
+
+
+async def test_a_csv_saved_by_excel_with_a_byte_order_mark_is_read(cli, shops, tmp_path):
+    source = tmp_path / "orders.csv"
+    source.write_text(
+        f"{CSV_HEADER},description\nBULKA,CSV,C1,CLI1,PENDING,2025-02-01,P0,2,Peña\n",
+        encoding="utf-8-sig",
+    )
+
+    out = await cli(source)
+
+    assert "1 created, 0 updated, 0 unchanged, 0 failed" in out
+    assert read_orders(source)[0].order["description"] == "Peña"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "orders.csv",
+            f"{CSV_HEADER},description\nBULKA,CSV,C1,CLI1,PENDING,2025-02-01,P0,2,Peña\n".encode(
+                "latin-1"
+            ),
+            "orders.csv:2: not UTF-8 text; save the file as UTF-8",
+        ),
+        ("orders.jsonl", order_line(1).encode() + b"\x9c\xff\x00garbage\n", "orders.jsonl:2: not"),
+        ("orders.jsonl", bytes(range(128, 256)), "orders.jsonl:1: not UTF-8 text"),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_refused_naming_the_line(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+
+    with pytest.raises(ImportFileError, match=re.escape(message)):
+        read_orders(path)
+
+
+def test_the_command_exits_with_an_error_for_an_empty_file(tmp_path):
+    path = tmp_path / "orders.jsonl"
+    path.write_text("")
+
+    with pytest.raises(SystemExit) as exited:
+        main(["import", str(path)])
+
+    assert exited.value.code == f"orders-api: {path}: the file holds no orders"  # exit status 1
+
+
+def test_an_external_id_repeated_anywhere_in_the_file_fails_both_copies(tmp_path):
+    path = tmp_path / "orders.jsonl"
+    path.write_text(order_line(0) + "".join(order_line(n) for n in range(1, 1500)) + order_line(0))
+
+    records = read_orders(path)
+
+    repeats = {record.line: record.errors for record in records if record.errors}
+    assert repeats == {
+        1: [{"code": "NOT_UNIQUE", "field": "externalId",
+             "message": "this source and external id is also at line 1501; send it once"}],
+        1501: [{"code": "NOT_UNIQUE", "field": "externalId",
+                "message": "this source and external id is also at line 1; send it once"}],
+    }  # fmt: skip
+
+
+async def test_a_repeat_in_a_later_call_fails_both_copies_instead_of_overwriting(
+    cli, shops, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importer, "CALL_SIZE", 2)  # the copies land in different calls
+    source = tmp_path / "orders.jsonl"
+    source.write_text(order_line(1) + order_line(2) + order_line(1, product="P1"))
+
+    out = await cli(source)
+    again = await cli(source)
+
+    assert "1 created, 0 updated, 0 unchanged, 2 failed" in out
+    assert "0 created, 0 updated, 1 unchanged, 2 failed" in again
+    failures = [json.loads(line) for line in (tmp_path / "orders.jsonl.failures.jsonl").open()]
+    assert [(f["line"], f["errors"][0]["code"]) for f in failures] == [
+        (1, "NOT_UNIQUE"),
+        (3, "NOT_UNIQUE"),
+    ]

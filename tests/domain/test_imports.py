@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.domain import imports
+from app.domain import imports, new_order, storable
 from app.domain.errors import DomainError, Invalid, LimitExceeded, NotFound, NotUnique
 from app.domain.imports import Suggestion
 from app.domain.vocabulary import LineStatus, OrderStatus
@@ -106,6 +106,59 @@ def test_an_instant_without_zone_or_calendar_sense_is_refused(text, message):
     assert described(errors) == [("INVALID", ("at",), message)]
 
 
+def _out_of_range(text: str) -> str:
+    return f"{text!r} is out of range; give " + (
+        storable.INSTANT_RANGE if "T" in text else storable.DAY_RANGE
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9999-12-31T23:00:00-05:00",  # past year 9999 once in UTC
+        "0001-01-01T00:30:00+01:00",  # before year 1 once in UTC
+        "9999-12-30",
+        "0001-01-01",
+        "1900-12-31T23:59:59Z",
+        "8999-12-31T23:30:00-05:00",  # year 9000 in UTC
+        "9000-01-01",
+    ],
+)
+def test_an_instant_outside_the_business_years_is_refused_not_overflowed(text):
+    errors: list[DomainError] = []
+
+    assert imports.parse_instant(text, ("at",), errors) is None
+    assert described(errors) == [("INVALID", ("at",), _out_of_range(text))]
+
+
+@pytest.mark.parametrize("text", ["1901-01-01", "8999-12-31", "8999-12-31T20:30:00-02:00"])
+def test_the_first_and_last_business_years_are_accepted(text):
+    errors: list[DomainError] = []
+
+    assert imports.parse_instant(text, ("at",), errors) is not None
+    assert errors == []
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1900-12-31", "9000-01-01", "9999-12-31"])
+def test_a_day_outside_the_business_years_is_refused(text):
+    errors: list[DomainError] = []
+
+    assert imports.parse_day(text, ("on",), errors) is None
+    assert described(errors) == [("INVALID", ("on",), _out_of_range(text))]
+
+
+@pytest.mark.parametrize(
+    ("ordered_at", "expected"),
+    [
+        (datetime(2025, 3, 1, 22, tzinfo=timezone(timedelta(hours=-5))), date(2025, 3, 8)),
+        (datetime(9999, 12, 20, tzinfo=UTC), date(9999, 12, 27)),
+        (datetime(9999, 12, 30, tzinfo=UTC), date.max),
+    ],
+)
+def test_the_default_delivery_is_a_week_later_and_never_past_the_calendar(ordered_at, expected):
+    assert new_order.default_estimated_delivery(ordered_at) == expected
+
+
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
@@ -199,6 +252,8 @@ class Line:
 class Order:
     """The fields of ImportOrderInput that check_order reads."""
 
+    source: str = "ERP"
+    external_id: str = "E-1"
     ordered_at: str = "2025-03-01"
     confirmed_at: str | None = None
     shipped_at: str | None = None
@@ -255,6 +310,16 @@ def test_check_order_reports_every_problem_at_once():
         (Invalid, ("lines", 1, "delivered_quantity")),
         (Invalid, ("discounts", 0, "rate")),
         (Invalid, ("shipping_amount",)),
+    ]
+
+
+@pytest.mark.parametrize(("source", "external_id"), [("", "E-1"), ("ERP", " "), ("", "")])
+def test_an_order_needs_a_source_and_an_external_id_to_be_known_by(source, external_id):
+    _, errors = imports.check_order(Order(source=source, external_id=external_id))
+
+    blank = [("source", source), ("external_id", external_id)]
+    assert described(errors) == [
+        ("INVALID", (name,), "must not be blank") for name, value in blank if not value.strip()
     ]
 
 
