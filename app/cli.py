@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -34,6 +35,9 @@ def serve(settings: Settings, _: argparse.Namespace) -> None:
             if issued is not None:
                 print(f"orders-api: your admin API key (shown once): {issued.plain}")
                 print('  in GraphiQL\'s Headers tab: {"Authorization": "Bearer <that key>"}')
+        # uvicorn re-raises SIGTERM once it has shut down; as SystemExit it unwinds through
+        # `database`, which then stops the embedded server instead of leaving it running
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         uvicorn.run(
             create_app(settings.model_copy(update={"database_url": database_url})),
             host=settings.host,
@@ -41,6 +45,10 @@ def serve(settings: Settings, _: argparse.Namespace) -> None:
             log_level=settings.log_level,
             log_config=None,
         )
+
+
+def _exit_on_signal(signum: int, _: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _with_session(database_url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
