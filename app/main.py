@@ -3,6 +3,7 @@
 import json
 import logging
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
@@ -78,6 +79,10 @@ class GraphQLApp(GraphQL[AppContext, None]):
             raise ConnectionRejectionError({"message": "unknown or revoked API key"})
         context.act_as(principal)
         return UNSET
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: a page of 50 nested orders is ~90 kB, which the standard library is slow at."""
+        return orjson.dumps(data)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL, with the headers editor showing where the API key goes."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 import sqlalchemy as sa
@@ -70,6 +71,16 @@ class Selection:
 
     model: type[Base]
     items: tuple[tuple[str, Item], ...]
+
+
+@lru_cache(maxsize=256)
+def root_json(selection: Selection, company_ids: frozenset[int]) -> sa.ColumnElement[Any]:
+    """node_json for rows of the statement's own table, built once per selection and scope.
+
+    Building the expression costs more than the query it makes (thousands of ORM attribute
+    lookups for a nested page); SQLAlchemy caches the compiled SQL, this caches what it compiles.
+    """
+    return node_json(selection, selection.model, company_ids)
 
 
 def node_json(

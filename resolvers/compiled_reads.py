@@ -54,7 +54,7 @@ from db.graph_json import (
     Item,
     Linked,
     Selection,
-    node_json,
+    root_json,
 )
 from db.pagination import PageRequest, count, keyset_statement, page_from
 from graphql_schema.orders.filters import OrderSort
@@ -179,7 +179,7 @@ async def _orders(
     envelope = walk.subfields(connection_type, details)
     node_selections = _node_selections(walk, connection_type, envelope)
     columns = [
-        node_json(selection, models.Order, company_ids).label(f"node_{index}")
+        root_json(selection, company_ids).label(f"node_{index}")
         for index, selection in enumerate(node_selections.values())
     ]
     statement = keyset_statement(
