@@ -87,19 +87,14 @@ class ApiKeyMiddleware:
 
 async def authenticate(session: AsyncSession, presented: str) -> Principal | None:
     """The principal of an active key, or None for an unknown or revoked one."""
-    key = await api_keys.active_key(session, digest(presented))
-    if key is None:
+    grant = await api_keys.active_grant(session, digest(presented))
+    if grant is None:
         return None
-    companies = (
-        frozenset(key.company_ids)
-        if key.company_ids is not None
-        else await api_keys.all_company_ids(session)
-    )
     return Principal(
-        key_id=f"key:{key.id}:{key.name}",
-        company_ids=companies,
-        scopes=frozenset(key.scopes),
-        api_key_id=key.id,
+        key_id=f"key:{grant.key_id}:{grant.name}",
+        company_ids=grant.company_ids,
+        scopes=grant.scopes,
+        api_key_id=grant.key_id,
     )
 
 

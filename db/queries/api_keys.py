@@ -1,6 +1,7 @@
 """SQL for API keys: only digests are stored; a key with no company list sees every company."""
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -9,9 +10,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import ApiKey, Company
 
 
-async def active_key(session: AsyncSession, digest: str) -> ApiKey | None:
-    statement = sa.select(ApiKey).where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None))
-    return await session.scalar(statement)
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What an active key allows: its companies resolved (every company when it names none)."""
+
+    key_id: int
+    name: str
+    company_ids: frozenset[int]
+    scopes: frozenset[str]
+
+
+async def active_grant(session: AsyncSession, digest: str) -> Grant | None:
+    """One statement per request: the key and, for an all-companies key, the companies now."""
+    every_company = sa.select(sa.func.array_agg(Company.id)).scalar_subquery()
+    statement = sa.select(
+        ApiKey.id,
+        ApiKey.name,
+        sa.func.coalesce(ApiKey.company_ids, every_company),
+        ApiKey.scopes,
+    ).where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None))
+    row = (await session.execute(statement)).first()
+    if row is None:
+        return None
+    key_id, name, company_ids, scopes = row
+    return Grant(key_id, name, frozenset(company_ids or ()), frozenset(scopes))
 
 
 async def is_active(session: AsyncSession, key_id: int) -> bool:
