@@ -7,6 +7,7 @@ way Strawberry renders it: Decimal and datetime as Python's str() and isoformat(
 Relay global ids.
 """
 
+import itertools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,8 +17,10 @@ from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from db.base import Base
 from db.graph import Children, One, in_scope
@@ -78,9 +81,34 @@ def root_json(selection: Selection, company_ids: frozenset[int]) -> sa.ColumnEle
     """node_json for rows of the statement's own table, built once per selection and scope.
 
     Building the expression costs more than the query it makes (thousands of ORM attribute
-    lookups for a nested page); SQLAlchemy caches the compiled SQL, this caches what it compiles.
+    lookups for a nested page), and so does walking it for SQLAlchemy's compiled-statement
+    cache key: the expression is built once and stands in statements as a BuiltJson.
     """
-    return node_json(selection, selection.model, company_ids)
+    return BuiltJson(node_json(selection, selection.model, company_ids), next(_built_ids))
+
+
+_built_ids = itertools.count()
+
+
+class BuiltJson(sa.ColumnElement[Any]):
+    """A built expression whose cache key is its serial number, not its thousands of parts.
+
+    Its values (keys, type names, company ids) are ours and fixed, so it compiles with them
+    inline: a cached statement then needs no parameters from it.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("serial", InternalTraversal.dp_plain_obj)]
+    type = sa.JSON()
+
+    def __init__(self, expression: sa.ColumnElement[Any], serial: int) -> None:
+        self.expression_built = expression
+        self.serial = serial
+
+
+@compiles(BuiltJson)
+def _compile_built(element: BuiltJson, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.expression_built, **(kw | {"literal_binds": True}))  # type: ignore[no-any-return]
 
 
 def node_json(

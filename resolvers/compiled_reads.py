@@ -56,7 +56,7 @@ from db.graph_json import (
     Selection,
     root_json,
 )
-from db.pagination import PageRequest, count, keyset_statement, page_from
+from db.pagination import Ordering, Page, PageRequest, count, keyset_statement, page_from
 from graphql_schema.orders.filters import OrderSort
 from resolvers.orders.queries import orders_query
 
@@ -186,11 +186,7 @@ async def _orders(
         query.with_only_columns(models.Order.id, ordering.column, *columns), ordering, request
     )
     rows = list((await context.session.execute(statement)).all())
-    page = page_from(rows, request)
-    cursors = [ordering.encode(row) for row in page.rows]
-    nodes = {
-        key: [row[2 + index] for row in page.rows] for index, key in enumerate(node_selections)
-    }
+    page = _Page(page_from(rows, request), ordering, list(node_selections))
     total: list[int] = []
 
     async def total_count() -> int:
@@ -206,12 +202,29 @@ async def _orders(
         elif name == "totalCount":
             result[key] = await total_count()
         elif name == "nodes":
-            result[key] = nodes[("nodes", key)]
+            result[key] = page.nodes(("nodes", key))
         elif name == "pageInfo":
-            result[key] = _page_info(walk, connection_type, field_details, page, cursors)
+            result[key] = _page_info(walk, connection_type, field_details, page)
         else:  # edges
-            result[key] = _edges(walk, connection_type, key, field_details, nodes, cursors)
+            result[key] = _edges(walk, connection_type, key, field_details, page)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """The page's rows: (id, sort key, then one JSON node per selection, in `selections` order)."""
+
+    keyset: Page
+    ordering: Ordering
+    selections: list[tuple[str, str]]
+
+    def nodes(self, selection: tuple[str, str]) -> list[Any]:
+        column = 2 + self.selections.index(selection)
+        return [row[column] for row in self.keyset.rows]
+
+    def cursor(self, index: int) -> str:
+        """Encoded only when asked for: most page queries select no cursor per edge."""
+        return self.ordering.encode(self.keyset.rows[index])
 
 
 def _root_arguments(
@@ -262,20 +275,24 @@ def _edges(
     connection_type: GraphQLObjectType,
     key: str,
     details: list[FieldDetails],
-    nodes: dict[tuple[str, str], list[Any]],
-    cursors: list[str],
+    page: _Page,
 ) -> list[dict[str, Any]]:
     edge_type = _object_type(connection_type.fields["edges"].type)
     shape = walk.subfields(edge_type, details)
+    nodes = {
+        edge_key: page.nodes((key, edge_key))
+        for edge_key, edge_details in shape.items()
+        if edge_details[0].node.name.value == "node"
+    }
     edges: list[dict[str, Any]] = []
-    for index, cursor in enumerate(cursors):
+    for index in range(len(page.keyset.rows)):
         edge: dict[str, Any] = {}
         for edge_key, edge_details in shape.items():
             name = edge_details[0].node.name.value
             if name == "cursor":
-                edge[edge_key] = cursor
+                edge[edge_key] = page.cursor(index)
             elif name == "node":
-                edge[edge_key] = nodes[(key, edge_key)][index]
+                edge[edge_key] = nodes[edge_key][index]
             else:
                 edge[edge_key] = edge_type.name
         edges.append(edge)
@@ -283,22 +300,19 @@ def _edges(
 
 
 def _page_info(
-    walk: _Walk,
-    connection_type: GraphQLObjectType,
-    details: list[FieldDetails],
-    page: Any,
-    cursors: list[str],
+    walk: _Walk, connection_type: GraphQLObjectType, details: list[FieldDetails], page: _Page
 ) -> dict[str, Any]:
     page_info_type = _object_type(connection_type.fields["pageInfo"].type)
+    rows = page.keyset.rows
     values = {
-        "hasNextPage": page.has_next,
-        "hasPreviousPage": page.has_previous,
-        "startCursor": cursors[0] if cursors else None,
-        "endCursor": cursors[-1] if cursors else None,
-        "__typename": page_info_type.name,
+        "hasNextPage": lambda: page.keyset.has_next,
+        "hasPreviousPage": lambda: page.keyset.has_previous,
+        "startCursor": lambda: page.cursor(0) if rows else None,
+        "endCursor": lambda: page.cursor(-1) if rows else None,
+        "__typename": lambda: page_info_type.name,
     }
     return {
-        key: values[field_details[0].node.name.value]
+        key: values[field_details[0].node.name.value]()
         for key, field_details in walk.subfields(page_info_type, details).items()
     }
 
