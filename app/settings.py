@@ -26,7 +26,6 @@ class Settings(BaseSettings):
     default_page_size: int = Field(default=20, ge=1)
     max_page_size: int = Field(default=100, ge=1, le=1000)
     db_pool_size: int = Field(default=10, ge=1)
-    query_cache_size: int = Field(default=256, ge=0)
     inventory_url: str | None = Field(
         default=None, description="Inventory service base URL; unset means in process."
     )
