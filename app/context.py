@@ -34,6 +34,8 @@ class AppContext:
     )
     connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
     over_websocket: bool = False  # only subscriptions run there (see QueryBudget)
+    # the answer is encoded by orjson (HTTP), so compiled reads may hand it PostgreSQL's JSON text
+    raw_json: bool = False
 
     def act_as(self, principal: Principal) -> None:
         """Who a WebSocket turned out to be, once its connection_init carried a key."""

@@ -61,6 +61,7 @@ class GraphQLApp(GraphQL[AppContext, None]):
             events=state.event_stream,
         )
         context.over_websocket = isinstance(request, WebSocket)
+        context.raw_json = not context.over_websocket  # see encode_json
         return context
 
     async def on_ws_connect(self, context: AppContext) -> UnsetType | dict[str, object] | None:
