@@ -1,12 +1,14 @@
 """The compiled read path answers exactly what the reference path answers, in one statement."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from app.auth import Principal
 from app.domain.vocabulary import CancellationReason, OrderStatus, OrderType
+from db import models
 from tests.conftest import GraphQLClient
 
 EVERY_FIELD = """
@@ -36,6 +38,11 @@ query Every($status: [OrderStatus!], $skipAgent: Boolean = false) {
       shippingAddress { id addressLine isShipping }
       billingAddress { id isBilling }
       discounts { sequence typeCode typeName rate amount externalId __typename }
+      deliveries {
+        id deliveredOn complete note recordedAt __typename
+        items { units quantity product { code } }
+      }
+      returns { id returnedOn note recordedAt items { quantity product { name } } }
       lines {
         id position externalId units quantity unitPrice grossAmount discountAmount amount status
         deliveredQuantity returnedQuantity estimatedDeliveryOn observations pendingQuantity
@@ -110,7 +117,7 @@ async def order_graph(factory):
                 hours=n, microseconds=(n % 3) * 120_000
             )
             linked = n % 2 == 0
-            await factory.order(
+            order = await factory.order(
                 company,
                 client,
                 [(product, n % 4 + 1, Decimal("9.90")) for product in products[: n % 3 + 1]],
@@ -128,6 +135,41 @@ async def order_graph(factory):
                 cancelled_at=ordered_at + timedelta(days=1) if n % 3 == 2 else None,
                 observations='ñandú "quoted"\n\\ tab\t' if n == 0 else None,
             )
+            if n % 3 == 1:
+                await _delivered_and_returned(factory, order, products[0], n)
+
+
+async def _delivered_and_returned(factory, order, product, n):
+    """Two deliveries (the second with a note) and a return of one of the first line's units."""
+    session = factory.session
+    line = await session.scalar(
+        sa.select(models.OrderLine).where(models.OrderLine.order_id == order.id).limit(1)
+    )
+    for day, note in ((2, None), (3, "Puerta 2")):
+        delivery = models.Delivery(
+            order_id=order.id,
+            delivered_on=date(2026, 11, day),
+            complete=note is not None,
+            note=note,
+            recorded_at=datetime(2026, 11, day, 9, 30, n, 5000 * n, tzinfo=UTC),
+        )
+        session.add(delivery)
+        await session.flush()
+        item = models.DeliveryItem(
+            delivery_id=delivery.id, order_line_id=line.id, product_id=product.id, units=1,
+            quantity=1,
+        )  # fmt: skip
+        session.add(item)
+    returned = models.Return(
+        order_id=order.id, returned_on=date(2026, 11, 4), recorded_at=datetime.now(UTC)
+    )
+    session.add(returned)
+    await session.flush()
+    item = models.ReturnItem(
+        return_id=returned.id, order_line_id=line.id, product_id=product.id, units=1, quantity=1
+    )
+    session.add(item)
+    await session.commit()
 
 
 def _client(db_session, settings, *, compiled: bool) -> GraphQLClient:
@@ -193,7 +235,7 @@ async def test_a_page_of_100_and_a_page_of_10_take_one_statement_each(
     "selection",
     [
         "events(first: 2) { edges { node { kind } } }",
-        "deliveries { deliveredOn }",
+        "client { quickOrderSuggestions { rank } }",
         "client { orders(first: 1) { totalCount } }",
         "lines { product { stock } }",
     ],
@@ -266,3 +308,14 @@ async def test_a_key_without_order_read_is_refused_on_both_paths(
     assert [error.formatted for error in compiled.errors] == [
         error.formatted for error in reference.errors
     ]
+
+
+async def test_deliveries_and_returns_come_with_their_items_in_order(
+    db_session, settings, order_graph
+):
+    result = await _client(db_session, settings, compiled=True)(EVERY_FIELD, {})
+
+    moved = [n for n in result.data["orders"]["nodes"] if n["deliveries"]]
+    assert moved
+    assert all([d["note"] for d in n["deliveries"]] == [None, "Puerta 2"] for n in moved)
+    assert all(n["returns"][0]["items"][0]["quantity"] == 1 for n in moved)
