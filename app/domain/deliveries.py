@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import NamedTuple, Protocol
 
 from app.domain.errors import DomainError, DomainErrors, Invalid
@@ -51,6 +52,25 @@ class Item:
 class LineMovement(NamedTuple):
     line_id: int
     quantity: int
+
+
+_ZONE_SLACK = timedelta(days=1)
+
+
+def movement_day(
+    given: date | None, *, ordered_on: date, today: date, path: tuple[str, ...]
+) -> date:
+    """The day goods moved: today unless given, never before the order nor in the future.
+
+    Days are UTC here and the client's calendar may be a day off either way, hence the slack.
+    """
+    if given is None:
+        return today
+    if given < ordered_on - _ZONE_SLACK:
+        raise Invalid(f"must not be before the order date {ordered_on.isoformat()}", path=path)
+    if given > today + _ZONE_SLACK:
+        raise Invalid(f"must not be in the future (today is {today.isoformat()})", path=path)
+    return given
 
 
 def pending_units(lines: Sequence[LineQuantities]) -> int:

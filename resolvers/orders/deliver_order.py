@@ -33,13 +33,19 @@ async def deliver(ctx: AppContext, input: DeliverOrderInput) -> models.Order:
         plan = deliveries.plan_complete_delivery(lines.views)
     else:
         plan = deliveries.plan_delivery(lines.views, input.items)
+    now = utc_now()
+    delivered_on = deliveries.movement_day(
+        input.delivered_on,
+        ordered_on=order.ordered_at.date(),
+        today=now.date(),
+        path=("date",),
+    )
     updated = deliveries.apply_delivery(lines.views, plan)
     lines.write(updated)
-    now = utc_now()
     delivery = await order_writes.insert_delivery(
         ctx.session,
         order,
-        delivered_on=input.delivered_on or now.date(),
+        delivered_on=delivered_on,
         complete=input.complete,
         note=input.note,
         recorded_at=now,

@@ -27,12 +27,18 @@ async def return_items(ctx: AppContext, input: ReturnOrderItemsInput) -> models.
     ensure_allowed(Action.RETURN, before)
     lines = await OrderLines.load(ctx, order)
     plan = deliveries.plan_return(lines.views, input.items)
-    lines.write(deliveries.apply_return(lines.views, plan))
     now = utc_now()
+    returned_on = deliveries.movement_day(
+        input.returned_on,
+        ordered_on=order.ordered_at.date(),
+        today=now.date(),
+        path=("date",),
+    )
+    lines.write(deliveries.apply_return(lines.views, plan))
     returned = await order_writes.insert_return(
         ctx.session,
         order,
-        returned_on=input.returned_on or now.date(),
+        returned_on=returned_on,
         note=input.note,
         recorded_at=now,
         items=lines.items(plan),

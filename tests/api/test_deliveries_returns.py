@@ -36,9 +36,10 @@ async def shop(factory: Any) -> Shop:
 
 @pytest.fixture
 async def order(gql: Any, shop: Shop) -> Any:
-    """A CONFIRMED order: 10 of product A (units 1) and 4 packs of product B (units 6)."""
+    """A CONFIRMED order of 2025-11-20: 10 of product A (units 1), 4 packs of B (units 6)."""
     lines = [line_input(shop.products[0], 10), line_input(shop.products[1], 4, units=6)]
-    created = await mutate(gql, "createOrder", create_order_input(shop, lines), PAYLOAD)
+    placed = create_order_input(shop, lines, orderedAt="2025-11-20T10:00:00+00:00")
+    created = await mutate(gql, "createOrder", placed, PAYLOAD)
     return (await mutate(gql, "confirmOrder", {"id": created["order"]["id"]}, PAYLOAD))["order"]
 
 
@@ -127,6 +128,32 @@ async def test_a_complete_delivery_delivers_everything_still_pending(gql, shop, 
     assert after["deliveries"][-1]["complete"] is True
     assert after["deliveries"][-1]["items"] == [moved(a, 1, 6), moved(b, 6, 4)]
     assert after["deliveries"][-1]["note"] == "all in"
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("1900-01-01", "must not be before the order date 2025-11-20"),
+        ("2025-11-18", "must not be before the order date 2025-11-20"),
+        (str(datetime.now(UTC).date() + timedelta(days=2)), "must not be in the future"),
+    ],
+)
+async def test_a_delivery_or_return_dated_outside_the_orders_life_is_refused(
+    gql, shop, order, day, message
+):
+    a = shop.products[0]
+    await deliver(gql, order, items=[item(a, 1, 2)])
+    before = await read_order(gql, order["id"], STATE)
+
+    delivered = await deliver(gql, order, date=day, items=[item(a, 1, 1)])
+    returned = await return_items(gql, order, item(a, 1, 1), date=day)
+
+    for payload in (delivered, returned):
+        assert payload["order"] is None
+        [error] = payload["errors"]
+        assert (error["code"], error["field"]) == ("INVALID", "date")
+        assert error["message"].startswith(message)
+    assert await read_order(gql, order["id"], STATE) == before
 
 
 async def test_a_complete_delivery_takes_no_items(gql, shop, order):

@@ -86,9 +86,9 @@ async def test_the_seed_lines_do_not_give_the_seed_amounts(gql, factory, shop):
 
 
 async def confirmed(gql: Any, shop: Shop, lines: list[Any]) -> str:
-    created = await mutate(
-        gql, "createOrder", create_order_input(shop, lines), f"order {{ id }} {ERRORS}"
-    )
+    """An order placed on 2025-12-01, the seed's week, so its 2025-12-03 moves are in its life."""
+    placed = create_order_input(shop, lines, orderedAt="2025-12-01T09:00:00-05:00")
+    created = await mutate(gql, "createOrder", placed, f"order {{ id }} {ERRORS}")
     order_id = created["order"]["id"]
     await mutate(gql, "confirmOrder", {"id": order_id, "estimatedDeliveryOn": "2025-12-03"})
     return order_id

@@ -1,9 +1,11 @@
 import contextlib
+from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.domain import deliveries
 from app.domain.deliveries import (
     Item,
     LineMovement,
@@ -16,7 +18,7 @@ from app.domain.deliveries import (
     plan_delivery,
     plan_return,
 )
-from app.domain.errors import DomainErrors, ErrorCode
+from app.domain.errors import DomainErrors, ErrorCode, Invalid
 from app.domain.lifecycle import status_after_delivery
 from app.domain.vocabulary import LineStatus, OrderStatus
 
@@ -194,3 +196,38 @@ def test_any_sequence_of_deliveries_never_delivers_more_than_ordered(ordered, re
             lines = apply_delivery(lines, plan_delivery(lines, [Item("12345", 1, quantity)]))
         assert 0 <= lines[0].delivered <= ordered
         assert pending_units(lines) == ordered - lines[0].delivered
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        (None, date(2026, 3, 10)),
+        (date(2026, 3, 1), date(2026, 3, 1)),  # the order's own day
+        (date(2026, 2, 28), date(2026, 2, 28)),  # a day earlier in the client's zone
+        (date(2026, 3, 11), date(2026, 3, 11)),  # tomorrow in UTC may be today there
+    ],
+)
+def test_a_movement_day_between_the_order_and_today_is_taken(sent, expected):
+    day = deliveries.movement_day(
+        sent, ordered_on=date(2026, 3, 1), today=date(2026, 3, 10), path=("delivered_on",)
+    )
+
+    assert day == expected
+
+
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [
+        (date(2026, 2, 27), "must not be before the order date 2026-03-01"),
+        (date(1900, 1, 1), "must not be before the order date 2026-03-01"),
+        (date(2026, 3, 12), "must not be in the future (today is 2026-03-10)"),
+    ],
+)
+def test_a_movement_day_before_the_order_or_in_the_future_is_refused(sent, message):
+    with pytest.raises(Invalid) as refused:
+        deliveries.movement_day(
+            sent, ordered_on=date(2026, 3, 1), today=date(2026, 3, 10), path=("delivered_on",)
+        )
+
+    assert refused.value.message == message
+    assert refused.value.path == ("delivered_on",)
