@@ -182,10 +182,20 @@ def _rendered(column: Any) -> sa.ColumnElement[Any]:
     if python_type is Decimal:
         return sa.cast(column, sa.Text)  # numeric's text is str(Decimal) for our scales
     if python_type is datetime:
-        return _isoformat(column)
+        return _finite(column, _isoformat(column), datetime.max, datetime.min)  # noqa: DTZ901 (naive, as asyncpg gives them)
     if python_type is date:
-        return sa.func.to_char(column, "YYYY-MM-DD")
+        return _finite(column, sa.func.to_char(column, "YYYY-MM-DD"), date.max, date.min)
     return column
+
+
+def _finite(column: Any, rendered: Any, infinity: date, minus_infinity: date) -> Any:
+    """PostgreSQL's ±infinity as asyncpg hands them to Python: the calendar's ends (naive)."""
+    epoch = sa.literal_column("'epoch'")
+    return sa.case(
+        (sa.func.isfinite(column), rendered),
+        (column > epoch, sa.literal(infinity.isoformat(), sa.Text)),
+        (column < epoch, sa.literal(minus_infinity.isoformat(), sa.Text)),
+    )
 
 
 def _python_type(column: Any) -> type | None:

@@ -12,7 +12,7 @@ one must match exactly; tests compare the two.
 import logging
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 import orjson
 import sqlalchemy as sa
@@ -39,6 +39,7 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.utilities import get_operation_ast
+from sqlalchemy.exc import DBAPIError
 from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryObjectDefinition
@@ -67,6 +68,10 @@ log = logging.getLogger(__name__)
 # Scalars whose JSON db.graph_json renders exactly as Strawberry serialises them.
 _RENDERED_SCALARS = frozenset({"String", "Int", "Boolean", "Decimal", "DateTime", "Date"})
 _ROOT_FIELDS = frozenset({"orders"})
+
+
+# Where a page's nodes go: a `nodes` field by its key, or an `edges` field's `node` by both keys.
+_NodesAt: TypeAlias = tuple[Literal["nodes", "edges"], str, str | None]
 
 
 class NotCompilable(Exception):
@@ -132,6 +137,10 @@ async def execute_compiled(
         return data
     except NotCompilable as exc:
         log.debug("not compiled: %s", exc)
+        return None
+    except DBAPIError:  # the statement failed in PostgreSQL, which aborted the transaction
+        log.warning("compiled read failed; the reference path answers", exc_info=True)
+        await context.session.rollback()
         return None
     except Exception:  # the reference path answers, and reports client errors as it does
         log.debug("compiled read path declined", exc_info=True)
@@ -202,7 +211,7 @@ async def _orders(
         elif name == "totalCount":
             result[key] = await total_count()
         elif name == "nodes":
-            result[key] = page.nodes(("nodes", key))
+            result[key] = page.nodes(("nodes", key, None))
         elif name == "pageInfo":
             result[key] = _page_info(walk, connection_type, field_details, page)
         else:  # edges
@@ -216,10 +225,10 @@ class _Page:
 
     keyset: Page
     ordering: Ordering
-    selections: list[tuple[str, str]]
+    selections: list[_NodesAt]
     raw_json: bool
 
-    def nodes(self, selection: tuple[str, str]) -> list[Any]:
+    def nodes(self, selection: _NodesAt) -> list[Any]:
         column = 2 + self.selections.index(selection)
         if self.raw_json:  # PostgreSQL's text goes into the response as it is
             return [orjson.Fragment(row[column]) for row in self.keyset.rows]
@@ -255,20 +264,20 @@ def _node_selections(
     walk: _Walk,
     connection_type: GraphQLObjectType,
     envelope: dict[str, list[FieldDetails]],
-) -> dict[tuple[str, str], Selection]:
+) -> dict[_NodesAt, Selection]:
     """Every selection of the page's nodes: one per `nodes` key and per `edges { node }` key."""
     node_type = _object_type(connection_type.fields["nodes"].type)
     edge_type = _object_type(connection_type.fields["edges"].type)
-    selections: dict[tuple[str, str], Selection] = {}
+    selections: dict[_NodesAt, Selection] = {}
     for key, details in envelope.items():
         name = details[0].node.name.value
         if name == "nodes":
-            selections[("nodes", key)] = _selection(walk, node_type, models.Order, details)
+            selections[("nodes", key, None)] = _selection(walk, node_type, models.Order, details)
         elif name == "edges":
             for edge_key, edge_details in walk.subfields(edge_type, details).items():
                 edge_field = edge_details[0].node.name.value
                 if edge_field == "node":
-                    selections[(key, edge_key)] = _selection(
+                    selections[("edges", key, edge_key)] = _selection(
                         walk, node_type, models.Order, edge_details
                     )
                 elif edge_field not in ("cursor", "__typename"):
@@ -288,7 +297,7 @@ def _edges(
     edge_type = _object_type(connection_type.fields["edges"].type)
     shape = walk.subfields(edge_type, details)
     nodes = {
-        edge_key: page.nodes((key, edge_key))
+        edge_key: page.nodes(("edges", key, edge_key))
         for edge_key, edge_details in shape.items()
         if edge_details[0].node.name.value == "node"
     }

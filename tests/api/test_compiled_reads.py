@@ -86,6 +86,11 @@ COMPILED = {
         2,
     ),
     "aliases, fragments and directives": (FRAGMENTS, {"first": 4, "withLines": False}, 4),
+    "edges aliased as nodes beside nodes aliased as node": (
+        "{ orders(first: 2) { node: nodes { id } nodes: edges { node { number } } } }",
+        {},
+        1,
+    ),
     "a backward page from a cursor": (
         "query { orders(last: 3, before: $cursor) { edges { cursor node { number } } } }",
         None,
@@ -319,3 +324,45 @@ async def test_deliveries_and_returns_come_with_their_items_in_order(
     assert moved
     assert all([d["note"] for d in n["deliveries"]] == [None, "Puerta 2"] for n in moved)
     assert all(n["returns"][0]["items"][0]["quantity"] == 1 for n in moved)
+
+
+async def _set(db_session, statement: str) -> None:
+    """Data the API never writes, committed (a savepoint here) and out of the identity map."""
+    await db_session.execute(sa.text(statement))
+    await db_session.commit()
+    db_session.expunge_all()
+
+
+async def test_infinite_dates_read_as_python_reads_them(
+    db_session, settings, sql_statements, order_graph
+):
+    await _set(
+        db_session,
+        "UPDATE orders SET ordered_at = '-infinity', estimated_delivery_on = 'infinity',"
+        " confirmed_at = 'infinity' WHERE id = (SELECT max(id) FROM orders)",
+    )
+    query = """{ orders(first: 3, orderBy: NUMBER_DESC) {
+        nodes { orderedAt estimatedDeliveryOn confirmedAt } } }"""
+    reference, compiled, issued = await _both(db_session, settings, sql_statements, query, {})
+
+    assert compiled.data == reference.data
+    assert compiled.data["orders"]["nodes"][0] == {
+        "orderedAt": "0001-01-01T00:00:00",
+        "estimatedDeliveryOn": "9999-12-31",
+        "confirmedAt": "9999-12-31T23:59:59.999999",
+    }
+    assert issued == 2
+
+
+async def test_a_compiled_statement_that_fails_leaves_the_answer_to_the_reference_path(
+    db_session, settings, sql_statements, order_graph
+):
+    await _set(db_session, "UPDATE seasons SET starts_on = '300000-01-01'")
+    query = "{ orders(first: 4, orderBy: NUMBER_ASC) { nodes { number season { startsOn } } } }"
+    reference, compiled, _ = await _both(db_session, settings, sql_statements, query, {})
+
+    assert reference.errors  # Python cannot hold the year 300000: that field fails alone
+    assert compiled.data == reference.data
+    assert [error.formatted for error in compiled.errors] == [
+        error.formatted for error in reference.errors
+    ]
