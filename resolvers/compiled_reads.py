@@ -10,6 +10,7 @@ one must match exactly; tests compare the two.
 """
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, TypeAlias
@@ -60,14 +61,14 @@ from db.graph_json import (
     root_json,
 )
 from db.pagination import Ordering, Page, PageRequest, count, keyset_statement, page_from
+from db.queries.orders import first_two
 from graphql_schema.orders.filters import OrderSort
-from resolvers.orders.queries import orders_query
+from resolvers.orders.queries import order_query, orders_query
 
 log = logging.getLogger(__name__)
 
 # Scalars whose JSON db.graph_json renders exactly as Strawberry serialises them.
 _RENDERED_SCALARS = frozenset({"String", "Int", "Boolean", "Decimal", "DateTime", "Date"})
-_ROOT_FIELDS = frozenset({"orders"})
 
 
 # Where a page's nodes go: a `nodes` field by its key, or an `edges` field's `node` by both keys.
@@ -123,7 +124,7 @@ async def execute_compiled(
             return None
         roots = collected.grouped_field_set
         if not all(
-            details[0].node.name.value in _ROOT_FIELDS or details[0].node.name.value == "__typename"
+            details[0].node.name.value in _ROOTS or details[0].node.name.value == "__typename"
             for details in roots.values()
         ):
             return None
@@ -133,7 +134,7 @@ async def execute_compiled(
             if name == "__typename":
                 data[key] = query_type.name
             else:
-                data[key] = await _orders(walk, query_type.fields[name], details, context)
+                data[key] = await _ROOTS[name](walk, query_type.fields[name], details, context)
         return data
     except NotCompilable as exc:
         log.debug("not compiled: %s", exc)
@@ -189,8 +190,7 @@ async def _orders(
     connection_type = _object_type(field.type)
     envelope = walk.subfields(connection_type, details)
     node_selections = _node_selections(walk, connection_type, envelope)
-    built = [root_json(selection, company_ids) for selection in node_selections.values()]
-    columns = [_as_text(json) for json in built] if context.raw_json else built
+    columns = [_node_column(selection, context) for selection in node_selections.values()]
     statement = keyset_statement(
         query.with_only_columns(models.Order.id, ordering.column, *columns), ordering, request
     )
@@ -230,18 +230,46 @@ class _Page:
 
     def nodes(self, selection: _NodesAt) -> list[Any]:
         column = 2 + self.selections.index(selection)
-        if self.raw_json:  # PostgreSQL's text goes into the response as it is
-            return [orjson.Fragment(row[column]) for row in self.keyset.rows]
-        return [row[column] for row in self.keyset.rows]
+        return [_node_value(row[column], raw_json=self.raw_json) for row in self.keyset.rows]
 
     def cursor(self, index: int) -> str:
         """Encoded only when asked for: most page queries select no cursor per edge."""
         return self.ordering.encode(self.keyset.rows[index])
 
 
-def _as_text(json: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
-    """JSON as text: the driver then hands it over without decoding it."""
-    return sa.cast(json, sa.Text)
+async def _order(
+    walk: _Walk, field: GraphQLField, details: list[FieldDetails], context: AppContext
+) -> Any:
+    """Query.order: the order's JSON from one statement, or null."""
+    kwargs = _root_arguments(walk, "order", field, details)
+    statement = order_query(
+        kwargs.get("id"),
+        kwargs.get("number"),
+        kwargs.get("company_id"),
+        company_ids=context.loaders.company_ids,
+    )
+    selection = _selection(walk, _object_type(field.type), models.Order, details)
+    found = await first_two(
+        context.session, statement.with_only_columns(_node_column(selection, context))
+    )
+    if len(found) > 1:
+        raise NotCompilable("several orders have this number: the reference path says so")
+    return _node_value(found[0], raw_json=context.raw_json) if found else None
+
+
+def _node_column(selection: Selection, context: AppContext) -> sa.ColumnElement[Any]:
+    """The node's JSON; as text over HTTP, so the driver hands it over without decoding it."""
+    json = root_json(selection, context.loaders.company_ids)
+    return sa.cast(json, sa.Text) if context.raw_json else json
+
+
+def _node_value(value: Any, *, raw_json: bool) -> Any:
+    """Over HTTP, PostgreSQL's text goes into the response as it is."""
+    return orjson.Fragment(value) if raw_json else value
+
+
+_Root: TypeAlias = Callable[[_Walk, GraphQLField, list[FieldDetails], AppContext], Awaitable[Any]]
+_ROOTS: dict[str, _Root] = {"orders": _orders, "order": _order}
 
 
 def _root_arguments(

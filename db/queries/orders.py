@@ -109,9 +109,15 @@ def _matches_text(text: str) -> sa.ColumnElement[bool]:
     return sa.or_(contains_text((Order.number,), text), client_matches)
 
 
-async def orders_by_number(
-    session: AsyncSession, number: str, *, company_ids: Collection[int]
-) -> list[Order]:
-    """Numbers are unique per company, so a caller with several companies may get several."""
-    statement = sa.select(Order).where(Order.number == number, Order.company_id.in_(company_ids))
+def select_order(order_id: int, *, company_ids: Collection[int]) -> Select[Any]:
+    return sa.select(Order).where(Order.id == order_id, Order.company_id.in_(company_ids))
+
+
+def select_orders_by_number(number: str, *, company_ids: Collection[int]) -> Select[Any]:
+    """Numbers are unique per company, so a caller with several companies may match several."""
+    return sa.select(Order).where(Order.number == number, Order.company_id.in_(company_ids))
+
+
+async def first_two(session: AsyncSession, statement: Select[Any]) -> list[Any]:
+    """Enough rows to tell one match from several."""
     return list((await session.scalars(statement.limit(2))).all())

@@ -25,21 +25,28 @@ async def order(
     number: str | None = None,
     company_id: strawberry.ID | None = None,
 ) -> Order | None:
+    statement = order_query(id, number, company_id, company_ids=info.context.loaders.company_ids)
+    rows = await order_queries.first_two(info.context.session, statement)
+    if len(rows) > 1:
+        raise QueryInputError("number", "several companies use this number; pass companyId")
+    return from_row(Order, rows[0]) if rows else None
+
+
+def order_query(
+    id: str | None, number: str | None, company_id: str | None, *, company_ids: frozenset[int]
+) -> Select[Any]:
+    """order(id | number) as a scoped SELECT; the compiled read path shares it."""
     if (id is None) == (number is None):
         raise QueryInputError("id", "pass either id or number")
-    loaders = info.context.loaders
     if id is not None:
-        row = await loaders.by_id(models.Order).load(decode_id(id, "Order", argument="id"))
-        return from_row(Order, row) if row is not None else None
-    scope = loaders.company_ids
+        order_id = decode_id(id, "Order", argument="id")
+        return order_queries.select_order(order_id, company_ids=company_ids)
+    scope = company_ids
     if company_id is not None:
         scope = scope & {decode_id(company_id, "Company", argument="companyId")}
     number = text_argument(number, "number")
     assert number is not None
-    rows = await order_queries.orders_by_number(info.context.session, number, company_ids=scope)
-    if len(rows) > 1:
-        raise QueryInputError("number", "several companies use this number; pass companyId")
-    return from_row(Order, rows[0]) if rows else None
+    return order_queries.select_orders_by_number(number, company_ids=scope)
 
 
 async def orders(

@@ -366,3 +366,53 @@ async def test_a_compiled_statement_that_fails_leaves_the_answer_to_the_referenc
     assert [error.formatted for error in compiled.errors] == [
         error.formatted for error in reference.errors
     ]
+
+
+ONE_ORDER = """
+query One($id: ID, $number: String, $companyId: ID) {
+  order(id: $id, number: $number, companyId: $companyId) {
+    id number status totalAmount client { name } lines { quantity product { code } }
+  }
+}
+"""
+
+
+async def _order_ids(db_session, settings) -> list[tuple[str, str]]:
+    first = await _client(db_session, settings, compiled=False)(
+        "{ orders(first: 3) { nodes { id number } } }"
+    )
+    return [(node["id"], node["number"]) for node in first.data["orders"]["nodes"]]
+
+
+async def test_one_order_by_id_or_number_takes_one_statement(
+    db_session, settings, sql_statements, order_graph
+):
+    (order_id, number), *_ = await _order_ids(db_session, settings)
+
+    for variables in ({"id": order_id}, {"number": number}, {"number": "NO-SUCH-ORDER"}):
+        reference, compiled, issued = await _both(
+            db_session, settings, sql_statements, ONE_ORDER, variables
+        )
+
+        assert compiled.errors is None
+        assert compiled.data == reference.data
+        assert issued == 2
+    assert reference.data == {"order": None}
+
+
+async def test_a_number_two_companies_use_gets_the_reference_paths_error(
+    db_session, settings, sql_statements, order_graph, factory
+):
+    first, second = await factory.company(), await factory.company()
+    for company in (first, second):
+        client = await factory.client(company)
+        await factory.order(company, client, number="SAME-1")
+
+    reference, compiled, _ = await _both(
+        db_session, settings, sql_statements, ONE_ORDER, {"number": "SAME-1"}
+    )
+
+    assert reference.errors
+    assert [error.formatted for error in compiled.errors] == [
+        error.formatted for error in reference.errors
+    ]
