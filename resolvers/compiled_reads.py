@@ -3,10 +3,10 @@
 graphql-core spends ~12 us per field, and a page of 50 nested orders has ~2,000 of them. When
 every field a query selects is a column, a derived value or a link of db.graph, the page is
 built instead by one SQL statement whose rows are the nodes' JSON (db.graph_json), and only the
-connection's envelope (cursors, pageInfo, totalCount) is assembled here. Anything else (another
-root field, a connection nested in a node, stock from the inventory, a field with a permission
-of its own, a client error in the arguments) is left to the reference path, whose answer this
-one must match exactly; tests compare the two.
+connection's envelope (cursors, pageInfo, totalCount) is assembled here. The roots it knows are
+`orders` and `order`. Anything else (another root field, a connection nested in a node, stock
+from the inventory, a field with a permission of its own, a client error in the arguments) is
+left to the reference path, whose answer this one must match exactly; tests compare the two.
 """
 
 import logging
