@@ -87,7 +87,7 @@ CLIENT_ORDERS = PagedChildren(
 # The links the compiled read path may follow, by (model, field name); the reference resolvers
 # on the GraphQL types follow the same ones through loaders. A field missing here (a connection,
 # stock from the inventory) sends the whole query down the reference path.
-LINKS: dict[tuple[type[Base], str], One | Children] = {
+LINKS: dict[tuple[type[Base], str], One | Children | PagedChildren] = {
     (models.Order, "company"): One(models.Company, models.Order.company_id),
     (models.Order, "client"): One(models.Partner, models.Order.client_id),
     (models.Order, "agent"): One(models.Partner, models.Order.agent_id),
@@ -97,6 +97,7 @@ LINKS: dict[tuple[type[Base], str], One | Children] = {
     (models.Order, "billing_address"): One(models.Address, models.Order.billing_address_id),
     (models.Order, "discounts"): HEADER_DISCOUNTS,
     (models.Order, "lines"): ORDER_LINES,
+    (models.Order, "events"): ORDER_EVENTS,
     (models.Order, "deliveries"): DELIVERIES,
     (models.Order, "returns"): RETURNS,
     (models.Delivery, "items"): DELIVERY_ITEMS,
@@ -107,6 +108,7 @@ LINKS: dict[tuple[type[Base], str], One | Children] = {
     (models.OrderLine, "discounts"): LINE_DISCOUNTS,
     (models.Partner, "company"): One(models.Company, models.Partner.company_id),
     (models.Partner, "addresses"): ADDRESSES,
+    (models.Partner, "orders"): CLIENT_ORDERS,
     (models.Season, "company"): One(models.Company, models.Season.company_id),
     (models.Product, "company"): One(models.Company, models.Product.company_id),
 }

@@ -23,7 +23,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from db.base import Base
-from db.graph import Children, One, in_scope
+from db.graph import Children, One, PagedChildren, in_scope
 
 # json_build_object takes at most 100 arguments: 50 keys and their values.
 MAX_KEYS = 50
@@ -65,7 +65,43 @@ class Linked:
     selection: "Selection"
 
 
-Item: TypeAlias = Column | GlobalId | Constant | Derived | Linked
+@dataclass(frozen=True, slots=True)
+class TotalCount:
+    """How many children the parent has."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """pageInfo's fields: "hasNextPage", "hasPreviousPage" or a Constant (__typename)."""
+
+    parts: tuple[tuple[str, "str | Constant"], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Edges:
+    """An edge's fields: its node's Selection or a Constant (__typename); no cursors."""
+
+    parts: tuple[tuple[str, "Selection | Constant"], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Nodes:
+    selection: "Selection"
+
+
+Envelope: TypeAlias = TotalCount | PageInfo | Edges | Nodes | Constant
+
+
+@dataclass(frozen=True, slots=True)
+class PageOf:
+    """A connection nested in a node: its first `limit` children, shaped by `envelope`."""
+
+    link: PagedChildren
+    limit: int
+    envelope: tuple[tuple[str, Envelope], ...]
+
+
+Item: TypeAlias = Column | GlobalId | Constant | Derived | Linked | PageOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +167,8 @@ def _value(item: Item, row: Any, company_ids: Collection[int]) -> sa.ColumnEleme
         return sa.literal(item.value, sa.Text)
     if isinstance(item, Derived):
         return item.expression(row)
+    if isinstance(item, PageOf):
+        return _page_of(item, row, company_ids)
     if isinstance(item.link, One):
         return _one(item.link, item.selection, row, company_ids)
     return _children(item.link, item.selection, row, company_ids)
@@ -174,6 +212,66 @@ def _children(
         )
         .scalar_subquery()
     )
+
+
+def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
+    """The connection's JSON from one correlated subquery over limit + 1 children.
+
+    The extra child only tells hasNextPage; a forward page from the start has no previous one.
+    """
+    link, ordering = item.link, item.link.ordering
+    child = aliased(link.model)
+    key, row_id = getattr(child, ordering.column.key), getattr(child, ordering.id.key)
+    order = (key.desc(), row_id.desc()) if ordering.descending else (key.asc(), row_id.asc())
+    position = sa.func.row_number().over(order_by=order).label("position")
+    page = (
+        sa.select(child, position)
+        .where(getattr(child, link.parent_key.key) == parent.id)
+        .order_by(*order)
+        .limit(item.limit + 1)
+        .correlate(parent)  # two levels down: SQLAlchemy only auto-correlates one
+        .lateral()
+    )
+    row = aliased(link.model, page)
+    in_page = page.c.position <= item.limit
+
+    def listed(json: Any) -> Any:
+        rows = sa.func.json_agg(aggregate_order_by(json, page.c.position)).filter(in_page)
+        return sa.func.coalesce(rows, sa.literal_column("'[]'::json"))
+
+    def part(value: "str | Constant | Selection") -> Any:
+        if isinstance(value, Constant):
+            return sa.literal(value.value, sa.Text)
+        if isinstance(value, Selection):
+            return node_json(value, row, company_ids)
+        if value == "hasNextPage":
+            return sa.func.count(page.c.position) > item.limit
+        return sa.false()  # hasPreviousPage
+
+    def shaped(parts: tuple[tuple[str, Any], ...]) -> Any:
+        pairs = [element for key, value in parts for element in (sa.literal(key), part(value))]
+        return sa.func.json_build_object(*pairs)
+
+    fields: list[Any] = []
+    for key, envelope in item.envelope:
+        if isinstance(envelope, TotalCount):
+            counted = aliased(link.model)
+            value = (
+                sa.select(sa.func.count())
+                .where(getattr(counted, link.parent_key.key) == parent.id)
+                .correlate(parent)
+                .scalar_subquery()
+            )
+        elif isinstance(envelope, PageInfo):
+            value = shaped(envelope.parts)
+        elif isinstance(envelope, Edges):
+            value = listed(shaped(envelope.parts))
+        elif isinstance(envelope, Nodes):
+            value = listed(node_json(envelope.selection, row, company_ids))
+        else:
+            value = part(envelope)
+        fields += [sa.literal(key, sa.Text), value]
+    return sa.select(sa.func.json_build_object(*fields)).select_from(page).scalar_subquery()
 
 
 def _rendered(column: Any) -> sa.ColumnElement[Any]:

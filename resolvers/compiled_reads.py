@@ -4,13 +4,14 @@ graphql-core spends ~12 us per field, and a page of 50 nested orders has ~2,000 
 every field a query selects is a column, a derived value or a link of db.graph, the page is
 built instead by one SQL statement whose rows are the nodes' JSON (db.graph_json), and only the
 connection's envelope (cursors, pageInfo, totalCount) is assembled here. The roots it knows are
-`orders` and `order`. Anything else (another root field, a connection nested in a node, stock
-from the inventory, a field with a permission of its own, a client error in the arguments) is
-left to the reference path, whose answer this one must match exactly; tests compare the two.
+`orders` and `order`; a connection nested in a node compiles when it pages forward from its
+start without cursors. Anything else (another root field, a nested page from a cursor, stock from
+the inventory, a field with a permission of its own, a client error in the arguments) is left to
+the reference path, whose answer this one must match exactly; tests compare the two.
 """
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, TypeAlias
@@ -47,6 +48,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 
 from app.context import AppContext
+from app.settings import Settings
 from db import graph, models
 from db.base import Base
 from db.graph_json import (
@@ -54,10 +56,16 @@ from db.graph_json import (
     Column,
     Constant,
     Derived,
+    Edges,
+    Envelope,
     GlobalId,
     Item,
     Linked,
+    Nodes,
+    PageInfo,
+    PageOf,
     Selection,
+    TotalCount,
     root_json,
 )
 from db.pagination import Ordering, Page, PageRequest, count, keyset_statement, page_from
@@ -68,7 +76,7 @@ from resolvers.orders.queries import order_query, orders_query
 log = logging.getLogger(__name__)
 
 # Scalars whose JSON db.graph_json renders exactly as Strawberry serialises them.
-_RENDERED_SCALARS = frozenset({"String", "Int", "Boolean", "Decimal", "DateTime", "Date"})
+_RENDERED_SCALARS = frozenset({"String", "Int", "Boolean", "Decimal", "DateTime", "Date", "JSON"})
 
 
 # Where a page's nodes go: a `nodes` field by its key, or an `edges` field's `node` by both keys.
@@ -87,6 +95,8 @@ class _Walk:
     fragments: dict[str, FragmentDetails]
     variables: VariableValues
     operation: Any
+    default_page_size: int
+    max_page_size: int
 
     @property
     def graphql(self) -> GraphQLSchema:
@@ -112,7 +122,7 @@ async def execute_compiled(
 ) -> dict[str, Any] | None:
     """The query's `data`, or None when the reference path must answer it."""
     try:
-        walk = _walk_for(schema, document, operation_name, raw_variables)
+        walk = _walk_for(schema, document, operation_name, raw_variables, context.settings)
         if walk is None or not context.principal.allows("order.read"):
             return None
         query_type = walk.graphql.query_type
@@ -153,6 +163,7 @@ def _walk_for(
     document: DocumentNode,
     operation_name: str | None,
     raw_variables: dict[str, Any] | None,
+    settings: Settings,
 ) -> _Walk | None:
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
@@ -167,7 +178,14 @@ def _walk_for(
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    return _Walk(schema, fragments, variables, operation)
+    return _Walk(
+        schema,
+        fragments,
+        variables,
+        operation,
+        settings.default_page_size,
+        settings.max_page_size,
+    )
 
 
 async def _orders(
@@ -377,8 +395,6 @@ def _selection(
         if name == "__typename":
             items.append((key, Constant(graphql_type.name)))
             continue
-        if any(detail.node.arguments for detail in field_details):
-            raise NotCompilable(f"{graphql_type.name}.{name} takes arguments")
         field = fields.get(name)
         if field is None or field.permission_classes:
             raise NotCompilable(f"{graphql_type.name}.{name}")
@@ -397,12 +413,16 @@ def _item(
 ) -> Item:
     name = field.python_name
     graphql_field = graphql_type.fields[details[0].node.name.value]
+    link = graph.LINKS.get((model, name))
+    if isinstance(link, graph.PagedChildren):
+        return _page_of(walk, graphql_field, link, details)
+    if any(detail.node.arguments for detail in details):
+        raise NotCompilable(f"{graphql_type.name}.{name} takes arguments")
     if graphql_field is graphql_type.fields.get("id") and _is_node(graphql_type):
         return GlobalId(graphql_type.name)
     if (model, name) in graph.DERIVED:
         return Derived(graph.DERIVED[(model, name)])
-    if (model, name) in graph.LINKS:
-        link = graph.LINKS[(model, name)]
+    if link is not None:
         target = _object_type(graphql_field.type)
         is_list = isinstance(get_nullable_type(graphql_field.type), GraphQLList)
         if is_list != isinstance(link, graph.Children):
@@ -412,6 +432,72 @@ def _item(
         raise NotCompilable(f"{graphql_type.name}.{name} has a resolver")
     _require_rendered(get_named_type(graphql_field.type))
     return Column(name)
+
+
+def _page_of(
+    walk: _Walk, field: GraphQLField, link: graph.PagedChildren, details: list[FieldDetails]
+) -> PageOf:
+    """A connection nested in a node, paged forward from its start: `first` and no cursors."""
+    if len({detail.node.arguments for detail in details}) > 1:
+        raise NotCompilable("one response key with differing arguments")
+    arguments = get_argument_values(field, details[0].node, walk.variables)
+    if any(arguments.get(name) is not None for name in ("after", "last", "before")):
+        raise NotCompilable("a nested page from a cursor or from the end")
+    first = arguments.get("first")
+    limit = walk.default_page_size if first is None else first
+    if not 0 <= limit <= walk.max_page_size:
+        raise NotCompilable("the reference path refuses this page size")
+    connection_type = _object_type(field.type)
+    node_type = _object_type(connection_type.fields["nodes"].type)
+    envelope: list[tuple[str, Envelope]] = []
+    for key, field_details in walk.subfields(connection_type, details).items():
+        name = field_details[0].node.name.value
+        if name == "__typename":
+            envelope.append((key, Constant(connection_type.name)))
+        elif name == "totalCount":
+            envelope.append((key, TotalCount()))
+        elif name == "nodes":
+            envelope.append((key, Nodes(_selection(walk, node_type, link.model, field_details))))
+        elif name == "pageInfo":
+            page_info_type = _object_type(connection_type.fields["pageInfo"].type)
+            shape = walk.subfields(page_info_type, field_details)
+            envelope.append((key, PageInfo(tuple(_page_info_part(page_info_type, shape)))))
+        else:  # edges
+            edge_type = _object_type(connection_type.fields["edges"].type)
+            shape = walk.subfields(edge_type, field_details)
+            parts = tuple(_edge_part(walk, edge_type, node_type, link.model, shape))
+            envelope.append((key, Edges(parts)))
+    return PageOf(link, limit, tuple(envelope))
+
+
+def _page_info_part(
+    page_info_type: GraphQLObjectType, shape: dict[str, list[FieldDetails]]
+) -> Iterator[tuple[str, str | Constant]]:
+    for key, details in shape.items():
+        name = details[0].node.name.value
+        if name == "__typename":
+            yield key, Constant(page_info_type.name)
+        elif name in ("hasNextPage", "hasPreviousPage"):
+            yield key, name
+        else:
+            raise NotCompilable("cursors of a nested page")
+
+
+def _edge_part(
+    walk: _Walk,
+    edge_type: GraphQLObjectType,
+    node_type: GraphQLObjectType,
+    model: type[Base],
+    shape: dict[str, list[FieldDetails]],
+) -> Iterator[tuple[str, Selection | Constant]]:
+    for key, details in shape.items():
+        name = details[0].node.name.value
+        if name == "__typename":
+            yield key, Constant(edge_type.name)
+        elif name == "node":
+            yield key, _selection(walk, node_type, model, details)
+        else:
+            raise NotCompilable("cursors of a nested page")
 
 
 def _is_node(graphql_type: GraphQLObjectType) -> bool:
