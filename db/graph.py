@@ -177,19 +177,30 @@ async def rows_by_parent_ids(
 
 
 async def pages_by_parent_ids(
-    session: AsyncSession, link: PagedChildren, parent_ids: Sequence[int], request: PageRequest
+    session: AsyncSession,
+    link: PagedChildren,
+    parent_ids: Sequence[int],
+    request: PageRequest,
+    *,
+    company_ids: Collection[int],
 ) -> dict[int, Page]:
+    """A page of children per parent; a child of another company is not shown, as by id."""
+    query = sa.select(link.model).where(in_scope(link.model, company_ids))
     return await keyset_pages_per_parent(
-        session, sa.select(link.model), link.parent_key, parent_ids, link.ordering, request
+        session, query, link.parent_key, parent_ids, link.ordering, request
     )
 
 
 async def counts_by_parent_ids(
-    session: AsyncSession, link: PagedChildren, parent_ids: Sequence[int]
+    session: AsyncSession,
+    link: PagedChildren,
+    parent_ids: Sequence[int],
+    *,
+    company_ids: Collection[int],
 ) -> dict[int, int]:
     statement = (
         sa.select(link.parent_key, sa.func.count())
-        .where(link.parent_key.in_(parent_ids))
+        .where(link.parent_key.in_(parent_ids), in_scope(link.model, company_ids))
         .group_by(link.parent_key)
     )
     return dict((await session.execute(statement)).all())  # type: ignore[arg-type]

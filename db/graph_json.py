@@ -226,7 +226,10 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
     position = sa.func.row_number().over(order_by=order).label("position")
     page = (
         sa.select(child, position)
-        .where(getattr(child, link.parent_key.key) == parent.id)
+        .where(
+            getattr(child, link.parent_key.key) == parent.id,
+            in_scope(link.model, company_ids, row=child),
+        )
         .order_by(*order)
         .limit(item.limit + 1)
         .correlate(parent)  # two levels down: SQLAlchemy only auto-correlates one
@@ -258,7 +261,10 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
             counted = aliased(link.model)
             value = (
                 sa.select(sa.func.count())
-                .where(getattr(counted, link.parent_key.key) == parent.id)
+                .where(
+                    getattr(counted, link.parent_key.key) == parent.id,
+                    in_scope(link.model, company_ids, row=counted),
+                )
                 .correlate(parent)
                 .scalar_subquery()
             )
@@ -271,7 +277,9 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
         else:
             value = part(envelope)
         fields += [sa.literal(key, sa.Text), value]
-    return sa.select(sa.func.json_build_object(*fields)).select_from(page).scalar_subquery()
+    # HAVING makes the children one group: one row even when nothing aggregates (totalCount)
+    connection = sa.select(sa.func.json_build_object(*fields)).select_from(page).having(sa.true())
+    return connection.scalar_subquery()
 
 
 def _rendered(column: Any) -> sa.ColumnElement[Any]:

@@ -76,7 +76,8 @@ from resolvers.orders.queries import order_query, orders_query
 log = logging.getLogger(__name__)
 
 # Scalars whose JSON db.graph_json renders exactly as Strawberry serialises them.
-_RENDERED_SCALARS = frozenset({"String", "Int", "Boolean", "Decimal", "DateTime", "Date", "JSON"})
+# Not JSON: PostgreSQL's text of a number is not always what Python's float makes of it.
+_RENDERED_SCALARS = frozenset({"String", "Int", "Boolean", "Decimal", "DateTime", "Date"})
 
 
 # Where a page's nodes go: a `nodes` field by its key, or an `edges` field's `node` by both keys.

@@ -72,10 +72,14 @@ class Loaders:
             by_request.setdefault(request, []).append(parent_id)
         pages: dict[tuple[int, PageRequest], Page] = {}
         for request, parent_ids in by_request.items():
-            found = await graph.pages_by_parent_ids(self._session, link, parent_ids, request)
+            found = await graph.pages_by_parent_ids(
+                self._session, link, parent_ids, request, company_ids=self.company_ids
+            )
             pages.update(((parent_id, request), page) for parent_id, page in found.items())
         return [pages[key] for key in keys]
 
     async def _load_counts(self, link: graph.PagedChildren, parent_ids: list[int]) -> list[int]:
-        found = await graph.counts_by_parent_ids(self._session, link, parent_ids)
+        found = await graph.counts_by_parent_ids(
+            self._session, link, parent_ids, company_ids=self.company_ids
+        )
         return [found.get(parent_id, 0) for parent_id in parent_ids]

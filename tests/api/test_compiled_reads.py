@@ -98,12 +98,14 @@ COMPILED = {
                __typename totalCount
                pageInfo { hasNextPage hasPreviousPage __typename }
                edges {
-                 __typename node { id kind statusBefore statusAfter actor occurredAt details }
+                 __typename node { id kind statusBefore statusAfter actor occurredAt }
                }
                nodes { kind }
              }
              history: events { totalCount nodes { kind } }
              none: events(first: 0) { totalCount pageInfo { hasNextPage } nodes { id } }
+             counted: events { totalCount }
+             named: events(first: 1) { __typename pageInfo { __typename } }
              client { orders(first: 3) { totalCount nodes { number client { name } } } }
            } } }""",
         {"events": 2},
@@ -264,6 +266,7 @@ async def test_a_page_of_100_and_a_page_of_10_take_one_statement_each(
         "events(first: 2) { edges { cursor node { kind } } }",
         "events { pageInfo { endCursor } }",
         "events(last: 1) { nodes { kind } }",
+        "events { nodes { details } }",
         "client { quickOrderSuggestions { rank } }",
         "lines { product { stock } }",
     ],
@@ -319,15 +322,26 @@ async def test_a_key_sees_only_its_companies_orders(
     principal = Principal(
         key_id="mine", company_ids=frozenset({mine.id}), scopes=frozenset({"order.read"})
     )
-    query = "{ orders(first: 50) { totalCount nodes { number company { code } client { name } } } }"
+    # and a client of mine with an order in another company: not shown under client.orders
+    client = await factory.client(mine)
+    await factory.order(mine, client, [(await factory.product(mine), 1, Decimal("1.00"))])
+    await factory.order(other, client, [(await factory.product(other), 1, Decimal("1.00"))])
+    query = """{ orders(first: 50, orderBy: NUMBER_ASC) { totalCount nodes {
+        number company { code } client { name orders(first: 5) { totalCount nodes { number } } }
+    } } }"""
     reference, compiled, _ = await _both(
         db_session, settings, sql_statements, query, {}, principal=principal
     )
 
     assert compiled.data == reference.data
-    assert compiled.data["orders"]["totalCount"] == 1
-    assert compiled.data["orders"]["nodes"][0]["client"] is None
-    assert compiled.data["orders"]["nodes"][0]["company"]["code"] == mine.code
+    nodes = compiled.data["orders"]["nodes"]
+    assert compiled.data["orders"]["totalCount"] == 2
+    assert nodes[0]["client"] is None
+    assert nodes[0]["company"]["code"] == mine.code
+    assert nodes[1]["client"]["orders"] == {
+        "totalCount": 1,
+        "nodes": [{"number": nodes[1]["number"]}],
+    }
 
 
 async def test_a_key_without_order_read_is_refused_on_both_paths(
