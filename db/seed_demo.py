@@ -13,6 +13,7 @@ from itertools import accumulate
 from typing import Any
 
 import asyncpg
+from strawberry.relay import to_base64
 
 from app.domain.money import Totals, compute_totals, line_amounts
 from app.domain.new_order import default_estimated_delivery, observations_for
@@ -691,14 +692,17 @@ class _Generator:
                     "deliveries", order_id, at.date(), step == "COMPLETE",
                     rng.choice((None, "Recibido conforme.", "Entregado en almacén.")), at,
                 )  # fmt: skip
-                details = {"deliveryId": delivery_id, "complete": step == "COMPLETE"}
+                details = {
+                    "deliveryId": to_base64("Delivery", delivery_id),
+                    "complete": step == "COMPLETE",
+                }
                 details["items"] = self._items("delivery_items", delivery_id, moved)
             elif step == "RETURNED":
                 moved = self._plan_return(lines)
                 note = rng.choice(RETURN_NOTES)
                 actor, kind = "api:backoffice", OrderEventKind.RETURNED
                 return_id = self._add("returns", order_id, at.date(), note, at)
-                details = {"return_id": return_id, "note": note}
+                details = {"returnId": to_base64("Return", return_id), "note": note}
                 details["items"] = self._items("return_items", return_id, moved)
             else:  # CANCELLED
                 assert reason is not None

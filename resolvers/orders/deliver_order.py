@@ -1,5 +1,7 @@
 """deliverOrder: complete, or partial by product; PARTIALLY_DELIVERED until nothing is pending."""
 
+from strawberry import relay
+
 from app.context import AppContext, Info
 from app.domain import deliveries
 from app.domain.errors import Invalid
@@ -70,7 +72,7 @@ async def deliver(ctx: AppContext, input: DeliverOrderInput) -> models.Order:
         before=before,
         actor=ctx.principal.key_id,
         details={
-            "deliveryId": delivery.id,
+            "deliveryId": relay.to_base64("Delivery", delivery.id),
             "complete": input.complete,
             "items": lines.describe(plan),
         },

@@ -1,5 +1,7 @@
 """returnOrderItems: only delivered quantities come back, and never more than was delivered."""
 
+from strawberry import relay
+
 from app.context import AppContext, Info
 from app.domain import deliveries
 from app.domain.lifecycle import Action, ensure_allowed
@@ -53,6 +55,6 @@ async def return_items(ctx: AppContext, input: ReturnOrderItemsInput) -> models.
         OrderEventKind.RETURNED,
         before=before,
         actor=ctx.principal.key_id,
-        details={"returnId": returned.id, "items": lines.describe(plan)},
+        details={"returnId": relay.to_base64("Return", returned.id), "items": lines.describe(plan)},
     )
     return order

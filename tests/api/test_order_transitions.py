@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from strawberry.relay import from_base64
 
 from app.domain.vocabulary import LineStatus, OrderStatus
 from db import models
@@ -123,9 +122,9 @@ def expected_details(action: str, product: models.Product, after: Any) -> Any:
     }[action]
 
 
-def last_id(records: list[Any]) -> int | None:
-    """The database id of the newest delivery or return, as event details carry it."""
-    return int(from_base64(records[-1]["id"])[1]) if records else None
+def last_id(records: list[Any]) -> str | None:
+    """The global id of the newest delivery or return, as event details carry it."""
+    return records[-1]["id"] if records else None
 
 
 def events_of(order: Any) -> list[Any]:
