@@ -113,12 +113,6 @@ LINKS: dict[tuple[type[Base], str], One | Children | PagedChildren] = {
     (models.Product, "company"): One(models.Company, models.Product.company_id),
 }
 
-# Fields computed from a row's own columns, as the GraphQL types compute them.
-DERIVED: dict[tuple[type[Base], str], Any] = {
-    (models.Order, "pending_quantity"): lambda row: row.total_quantity - row.delivered_quantity,
-    (models.OrderLine, "pending_quantity"): lambda row: row.quantity - row.delivered_quantity,
-}
-
 # Rows without a company_id of their own belong to the company of the row they hang from.
 _OWNER: dict[type[Base], tuple[InstrumentedAttribute[int], type[Base]]] = {
     models.Address: (models.Address.partner_id, models.Partner),

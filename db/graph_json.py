@@ -8,7 +8,7 @@ Relay global ids.
 """
 
 import itertools
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,7 +31,7 @@ MAX_KEYS = 50
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A column of the row, by its ORM attribute name."""
+    """A column of the row, or a hybrid property computed from its columns, by ORM name."""
 
     name: str
 
@@ -48,13 +48,6 @@ class Constant:
     """A value known before the query runs, such as __typename."""
 
     value: str
-
-
-@dataclass(frozen=True, slots=True)
-class Derived:
-    """A value computed from the row's columns (see db.graph.DERIVED)."""
-
-    expression: Callable[[Any], sa.ColumnElement[Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +94,7 @@ class PageOf:
     envelope: tuple[tuple[str, Envelope], ...]
 
 
-Item: TypeAlias = Column | GlobalId | Constant | Derived | Linked | PageOf
+Item: TypeAlias = Column | GlobalId | Constant | Linked | PageOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +158,6 @@ def _value(item: Item, row: Any, company_ids: Collection[int]) -> sa.ColumnEleme
         return sa.func.encode(sa.func.convert_to(text, "UTF8"), "base64")
     if isinstance(item, Constant):
         return sa.literal(item.value, sa.Text)
-    if isinstance(item, Derived):
-        return item.expression(row)
     if isinstance(item, PageOf):
         return _page_of(item, row, company_ids)
     if isinstance(item.link, One):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.vocabulary import CancellationReason, LineStatus, OrderStatus, OrderType
@@ -84,6 +85,11 @@ class Order(Timestamps, Base):
     updated_by: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
+    @hybrid_property
+    def pending_quantity(self) -> int:
+        """Not delivered yet; the same expression in SQL for the compiled read path."""
+        return self.total_quantity - self.delivered_quantity
+
     # The UPDATE carries "WHERE version = <read>", so a stale write fails in SQL, not silently.
     # The application moves the version (once per change, however many flushes the change takes).
     __mapper_args__ = {
@@ -127,6 +133,11 @@ class OrderLine(Base):
     estimated_delivery_on: Mapped[date | None]
     cancelled_at: Mapped[datetime | None]
     observations: Mapped[str | None] = mapped_column(Text)
+
+    @hybrid_property
+    def pending_quantity(self) -> int:
+        """Still to deliver; the same expression in SQL for the compiled read path."""
+        return self.quantity - self.delivered_quantity
 
 
 class Discount(Base):

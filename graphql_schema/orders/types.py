@@ -55,11 +55,8 @@ class OrderLine(RowNode):
     returned_quantity: int
     estimated_delivery_on: date | None
     observations: str | None
+    pending_quantity: int = strawberry.field(description="Quantity still to deliver.")
     product_id: strawberry.Private[int]
-
-    @strawberry.field(description="Quantity still to deliver.")
-    def pending_quantity(self) -> int:
-        return self.quantity - self.delivered_quantity
 
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
@@ -109,6 +106,7 @@ class Order(RowNode):
     created_at: datetime
     updated_at: datetime
     version: int = strawberry.field(description="Moves on every change; send it back to update.")
+    pending_quantity: int = strawberry.field(description="Quantity not delivered yet.")
     company_id: strawberry.Private[int]
     client_id: strawberry.Private[int]
     agent_id: strawberry.Private[int | None]
@@ -116,10 +114,6 @@ class Order(RowNode):
     payment_method_id: strawberry.Private[int | None]
     shipping_address_id: strawberry.Private[int | None]
     billing_address_id: strawberry.Private[int | None]
-
-    @strawberry.field(description="Quantity not delivered yet.")
-    def pending_quantity(self) -> int:
-        return self.total_quantity - self.delivered_quantity
 
     @strawberry.field
     async def company(self, info: Info) -> Company | None:
