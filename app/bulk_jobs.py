@@ -71,12 +71,12 @@ class ImportJob:
     def outcomes(
         self, items: Sequence[BulkOperationItem], data: dict[str, Any] | None
     ) -> list[Outcome]:
-        failed = _whole_call_failed(items, data, "bulkImportOrders")
+        failed = _whole_call_failed(items, data, self.field)
         if failed is not None:
             return failed
         assert data is not None
         outcomes = []
-        for item, result in zip(items, data["bulkImportOrders"]["results"], strict=True):
+        for item, result in zip(items, data[self.field]["results"], strict=True):
             ok = result["status"] != "FAILED"
             outcomes.append((item.id, ok, {
                 "status": result["status"],
@@ -111,7 +111,7 @@ class BatchUpdateJob:
     def outcomes(
         self, items: Sequence[BulkOperationItem], data: dict[str, Any] | None
     ) -> list[Outcome]:
-        failed = _whole_call_failed(items, data, "batchUpdateOrders")
+        failed = _whole_call_failed(items, data, self.field)
         if failed is not None:
             return failed
         assert data is not None
@@ -119,7 +119,7 @@ class BatchUpdateJob:
         for item in items:
             by_action.setdefault(item.payload["action"], []).append(item)
         outcomes = []
-        for result in data["batchUpdateOrders"]["results"]:
+        for result in data[self.field]["results"]:
             action = result["action"].lower()
             item = by_action[action][result["index"]]
             outcomes.append((item.id, not result["errors"], {

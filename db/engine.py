@@ -46,7 +46,7 @@ class LockedAsyncSession(AsyncSession):
 
 
 def make_engine(database_url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
-    """The pool; JSON columns decode with orjson, since compiled reads bring whole pages as JSON."""
+    """The pool; JSON columns decode with orjson, several times faster than the standard one."""
     return create_async_engine(
         database_url,
         pool_size=pool_size,

@@ -1,8 +1,9 @@
 """The read graph: which table backs each GraphQL type, how types link, and the batched SQL.
 
-Kept in one place on purpose: DataLoaders are built from it today, and a compiled read path can
-turn the same map into a single SQL statement later. Scalar GraphQL fields read the ORM attribute
-of the same Python name (see graphql_schema.rows), so this map only has to describe the links.
+Kept in one place on purpose: the DataLoaders of the reference read path are built from it, and
+the compiled read path (db/graph_json.py) turns the same map into one SQL statement. Scalar
+GraphQL fields read the ORM attribute of the same Python name (see graphql_schema.rows), so this
+map only has to describe the links.
 """
 
 from collections import defaultdict
@@ -85,8 +86,8 @@ CLIENT_ORDERS = PagedChildren(
 )
 
 # The links the compiled read path may follow, by (model, field name); the reference resolvers
-# on the GraphQL types follow the same ones through loaders. A field missing here (a connection,
-# stock from the inventory) sends the whole query down the reference path.
+# on the GraphQL types follow the same ones through loaders. A field missing here (stock from
+# the inventory, quick-order suggestions) sends the whole query down the reference path.
 LINKS: dict[tuple[type[Base], str], One | Children | PagedChildren] = {
     (models.Order, "company"): One(models.Company, models.Order.company_id),
     (models.Order, "client"): One(models.Partner, models.Order.client_id),

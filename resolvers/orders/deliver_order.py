@@ -13,7 +13,7 @@ from db.queries import order_events, order_writes
 from graphql_schema.orders.inputs import DeliverOrderInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, touch, utc_now
-from resolvers.orders.movements import OrderLines
+from resolvers.orders.movements import OrderLines, day_moved
 from resolvers.orders.stock import movement_key, refusing_shortages
 from resolvers.outcome import in_transaction
 
@@ -36,12 +36,7 @@ async def deliver(ctx: AppContext, input: DeliverOrderInput) -> models.Order:
     else:
         plan = deliveries.plan_delivery(lines.views, input.items)
     now = utc_now()
-    delivered_on = deliveries.movement_day(
-        input.delivered_on,
-        ordered_on=order.ordered_at.date(),
-        today=now.date(),
-        path=("date",),
-    )
+    delivered_on = day_moved(order, input.delivered_on, now)
     updated = deliveries.apply_delivery(lines.views, plan)
     lines.write(updated)
     delivery = await order_writes.insert_delivery(

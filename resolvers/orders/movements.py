@@ -1,13 +1,22 @@
 """What deliveries and returns share: the lines as the domain sees them, and writing a plan."""
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from app.context import AppContext
-from app.domain.deliveries import LineMovement, LineQuantities, line_status
+from app.domain.deliveries import LineMovement, LineQuantities, line_status, movement_day
 from app.domain.stock import StockLine
 from db import models
 from db.queries import order_writes
+
+
+def day_moved(order: models.Order, given: date | None, now: datetime) -> date:
+    """The delivery's or return's day, within the order's life.
+
+    Both inputs call it `date` in GraphQL (delivered_on and returned_on in Python).
+    """
+    return movement_day(given, ordered_on=order.ordered_at.date(), today=now.date(), path=("date",))
 
 
 class OrderLines:

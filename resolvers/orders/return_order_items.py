@@ -12,7 +12,7 @@ from db.queries import order_events, order_writes
 from graphql_schema.orders.inputs import ReturnOrderItemsInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, touch, utc_now
-from resolvers.orders.movements import OrderLines
+from resolvers.orders.movements import OrderLines, day_moved
 from resolvers.orders.stock import movement_key
 from resolvers.outcome import in_transaction
 
@@ -30,12 +30,7 @@ async def return_items(ctx: AppContext, input: ReturnOrderItemsInput) -> models.
     lines = await OrderLines.load(ctx, order)
     plan = deliveries.plan_return(lines.views, input.items)
     now = utc_now()
-    returned_on = deliveries.movement_day(
-        input.returned_on,
-        ordered_on=order.ordered_at.date(),
-        today=now.date(),
-        path=("date",),
-    )
+    returned_on = day_moved(order, input.returned_on, now)
     lines.write(deliveries.apply_return(lines.views, plan))
     returned = await order_writes.insert_return(
         ctx.session,
