@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import Select
 
-from app.domain.storable import instant_in_range, text_problem
+from app.domain.storable import INTEGER_MAX, instant_in_range, text_problem
 
 
 class PageArgumentError(ValueError):
@@ -81,12 +81,11 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-_MAX_ID = 2**31 - 1
 _MAX_AMOUNT = Decimal(10) ** 12
 
 
 def _row_id(value: Any) -> int:
-    if type(value) is not int or not 0 < value <= _MAX_ID:
+    if type(value) is not int or not 0 < value <= INTEGER_MAX:
         raise ValueError("cursor id out of range")
     return value
 

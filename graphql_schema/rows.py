@@ -8,10 +8,10 @@ from typing import Any, ClassVar, TypeVar
 from strawberry import relay
 
 from app.context import Info
+from app.domain.storable import INTEGER_MAX
 from db.base import Base
 
 T = TypeVar("T")
-MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns
 
 
 def row_id(node_id: str) -> int | None:
@@ -19,7 +19,7 @@ def row_id(node_id: str) -> int | None:
     if not (node_id.isascii() and node_id.isdigit()) or len(node_id) > 10:
         return None
     value = int(node_id)
-    return value if 0 < value <= MAX_ROW_ID else None
+    return value if 0 < value <= INTEGER_MAX else None
 
 
 @cache

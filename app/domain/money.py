@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.domain.errors import InputPath, Invalid
+from app.domain.storable import INTEGER_MAX
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -13,7 +14,7 @@ DEFAULT_TAX_RATE = Decimal("0.18")  # Peru's IGV; a company may carry its own ra
 AMOUNT_TOLERANCE = Decimal("0.01")  # how far an amount a client sends may be from ours
 MAX_AMOUNT = Decimal("1e12")  # NUMERIC(14, 2) holds less than this
 MAX_QUANTITY = 1_000_000_000  # fits the INTEGER columns with room for sums
-MAX_TOTAL_QUANTITY = 2**31 - 1  # INTEGER: what an order's lines may add up to
+MAX_TOTAL_QUANTITY = INTEGER_MAX  # what an order's lines may add up to
 RATE_PLACES = Decimal("0.0001")  # NUMERIC(7, 4)
 
 

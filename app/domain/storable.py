@@ -7,6 +7,7 @@ and clear of the year 1-9999 edges where converting to UTC overflows Python's da
 
 from datetime import UTC, date, datetime
 
+INTEGER_MAX = 2**31 - 1  # PostgreSQL's INTEGER: ids, quantities and stock counts
 FIRST_YEAR = 1901
 LAST_YEAR = 8999
 INSTANT_RANGE = f"an instant from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31 (UTC)"

@@ -13,11 +13,11 @@ from starlette.routing import Route
 
 from app.domain.money import MAX_QUANTITY
 from app.domain.stock import InsufficientStock
+from app.domain.storable import INTEGER_MAX
 from app.inventory.ledger import Ledger, UnknownProducts
 from db.engine import make_engine, unit_of_work
 
-_INTEGER_MAX = 2**31 - 1  # ids and stock counts are INTEGER columns
-RowId = Annotated[int, Field(gt=0, le=_INTEGER_MAX)]
+RowId = Annotated[int, Field(gt=0, le=INTEGER_MAX)]
 # a movement moves units: a negative one would free held stock or count stock out unchecked
 Quantity = Annotated[StrictInt, Field(gt=0, le=MAX_QUANTITY)]
 
@@ -34,7 +34,7 @@ class Movement(BaseModel):
 
 class StockCount(BaseModel):
     product_id: RowId
-    on_hand: StrictInt = Field(alias="onHand", ge=0, le=_INTEGER_MAX)
+    on_hand: StrictInt = Field(alias="onHand", ge=0, le=INTEGER_MAX)
 
 
 Handler = Callable[[Ledger, dict[str, Any]], Awaitable[dict[str, Any]]]
