@@ -7,6 +7,7 @@ import strawberry
 from strawberry import relay
 
 from app.context import Info
+from app.settings import Settings
 from db.graph import PagedChildren
 from db.pagination import Ordering, Page, PageRequest
 from graphql_schema.rows import from_row
@@ -57,10 +58,14 @@ def connection_from_page(
 
 
 def page_request(
-    info: Info, *, first: int | None, after: str | None, last: int | None, before: str | None
+    settings: Settings,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
 ) -> PageRequest:
     """Relay arguments checked against this deployment's page-size limits."""
-    settings = info.context.settings
     return PageRequest.from_args(
         first=first,
         after=after,
@@ -83,7 +88,9 @@ async def child_connection(
     before: str | None,
 ) -> Connection[NodeType]:
     """A connection nested under a parent: pages and counts batched across parents by loaders."""
-    request = page_request(info, first=first, after=after, last=last, before=before)
+    request = page_request(
+        info.context.settings, first=first, after=after, last=last, before=before
+    )
     loaders = info.context.loaders
     page = await loaders.pages(link).load((parent_id, request))
     return connection_from_page(

@@ -72,12 +72,12 @@ from db.pagination import (
     Ordering,
     Page,
     PageArgumentError,
-    PageRequest,
     count,
     keyset_statement,
     page_from,
 )
 from db.queries.orders import first_two
+from graphql_schema.connection import page_request
 from graphql_schema.errors import QueryInputError
 from graphql_schema.orders.filters import OrderSort
 from graphql_schema.permissions import ScopePermission
@@ -106,8 +106,7 @@ class _Walk:
     fragments: dict[str, FragmentDetails]
     variables: VariableValues
     operation: Any
-    default_page_size: int
-    max_page_size: int
+    settings: Settings
 
     @property
     def graphql(self) -> GraphQLSchema:
@@ -198,14 +197,7 @@ def _walk_for(
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    return _Walk(
-        schema,
-        fragments,
-        variables,
-        operation,
-        settings.default_page_size,
-        settings.max_page_size,
-    )
+    return _Walk(schema, fragments, variables, operation, settings)
 
 
 async def _orders(
@@ -213,14 +205,12 @@ async def _orders(
 ) -> dict[str, Any]:
     """Query.orders: the page's nodes from one statement, the envelope around them here."""
     kwargs = _root_arguments(walk, "orders", field, details)
-    settings = context.settings
-    request = PageRequest.from_args(
+    request = page_request(
+        context.settings,
         first=kwargs.get("first"),
         after=kwargs.get("after"),
         last=kwargs.get("last"),
         before=kwargs.get("before"),
-        default_size=settings.default_page_size,
-        max_size=settings.max_page_size,
     )
     company_ids = context.loaders.company_ids
     order_by = kwargs.get("order_by", OrderSort.ORDERED_AT_DESC)
@@ -314,9 +304,7 @@ def _root_arguments(
     walk: _Walk, name: str, field: GraphQLField, details: list[FieldDetails]
 ) -> dict[str, Any]:
     """The root field's arguments as its resolver receives them, Strawberry inputs and all."""
-    if len({detail.node.arguments for detail in details}) > 1:
-        raise NotCompilable("one response key with differing arguments")
-    values = get_argument_values(field, details[0].node, walk.variables)
+    values = _arguments(walk, field, details)
     strawberry_field = _strawberry_fields("Query", walk.schema)[name]
     return convert_arguments(
         values,
@@ -324,6 +312,13 @@ def _root_arguments(
         scalar_registry=walk.schema.schema_converter.scalar_registry,
         config=walk.schema.config,
     )
+
+
+def _arguments(walk: _Walk, field: GraphQLField, details: list[FieldDetails]) -> dict[str, Any]:
+    """The field's coerced arguments; one response key must not ask with two sets of them."""
+    if len({detail.node.arguments for detail in details}) > 1:
+        raise NotCompilable("one response key with differing arguments")
+    return get_argument_values(field, details[0].node, walk.variables)
 
 
 def _node_selections(
@@ -456,15 +451,14 @@ def _page_of(
     walk: _Walk, field: GraphQLField, link: graph.PagedChildren, details: list[FieldDetails]
 ) -> PageOf:
     """A connection nested in a node, paged forward from its start: `first` and no cursors."""
-    if len({detail.node.arguments for detail in details}) > 1:
-        raise NotCompilable("one response key with differing arguments")
-    arguments = get_argument_values(field, details[0].node, walk.variables)
-    if any(arguments.get(name) is not None for name in ("after", "last", "before")):
+    arguments = _arguments(walk, field, details)
+    try:
+        request = page_request(walk.settings, **arguments)
+    except PageArgumentError as refused:  # the reference path says so
+        raise NotCompilable(str(refused)) from refused
+    if request.backward or request.after is not None or request.before is not None:
         raise NotCompilable("a nested page from a cursor or from the end")
-    first = arguments.get("first")
-    limit = walk.default_page_size if first is None else first
-    if not 0 <= limit <= walk.max_page_size:
-        raise NotCompilable("the reference path refuses this page size")
+    limit = request.limit
     connection_type = _object_type(field.type)
     node_type = _object_type(connection_type.fields["nodes"].type)
     envelope: list[tuple[str, Envelope]] = []

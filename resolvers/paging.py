@@ -24,7 +24,9 @@ async def list_connection(
     last: int | None,
     before: str | None,
 ) -> Connection[T]:
-    request = page_request(info, first=first, after=after, last=last, before=before)
+    request = page_request(
+        info.context.settings, first=first, after=after, last=last, before=before
+    )
     session = info.context.session
     page = await keyset_page(session, query, ordering, request)
     info.context.loaders.prime(model, page.rows)

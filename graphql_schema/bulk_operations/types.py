@@ -71,7 +71,9 @@ class BulkOperation(RowNode):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[BulkOperationResult]:
-        request = page_request(info, first=first, after=after, last=last, before=before)
+        request = page_request(
+            info.context.settings, first=first, after=after, last=last, before=before
+        )
         session = info.context.session
         query = bulk_operations.select_results(self.id, failed_only=failed_only)
         page = await keyset_page(session, query, bulk_operations.RESULTS, request)
