@@ -196,7 +196,7 @@ def _children(
         else node_json(selection, child, company_ids)
     )
     return (
-        sa.select(sa.func.coalesce(rows, sa.literal_column("'[]'::json")))
+        sa.select(_array(rows))
         .where(
             getattr(child, link.parent_key.key) == parent.id,
             *(adapt(term) for term in link.where),
@@ -210,17 +210,13 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
 
     The extra child only tells hasNextPage; a forward page from the start has no previous one.
     """
-    link, ordering = item.link, item.link.ordering
+    link = item.link
     child = aliased(link.model)
-    key, row_id = getattr(child, ordering.column.key), getattr(child, ordering.id.key)
-    order = (key.desc(), row_id.desc()) if ordering.descending else (key.asc(), row_id.asc())
+    order = link.ordering.order_by(row=child)
     position = sa.func.row_number().over(order_by=order).label("position")
     page = (
         sa.select(child, position)
-        .where(
-            getattr(child, link.parent_key.key) == parent.id,
-            in_scope(link.model, company_ids, row=child),
-        )
+        .where(*_owned(link, child, parent, company_ids))
         .order_by(*order)
         .limit(item.limit + 1)
         .correlate(parent)  # two levels down: SQLAlchemy only auto-correlates one
@@ -230,8 +226,7 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
     in_page = page.c.position <= item.limit
 
     def listed(json: Any) -> Any:
-        rows = sa.func.json_agg(aggregate_order_by(json, page.c.position)).filter(in_page)
-        return sa.func.coalesce(rows, sa.literal_column("'[]'::json"))
+        return _array(sa.func.json_agg(aggregate_order_by(json, page.c.position)).filter(in_page))
 
     def part(value: "str | Constant | Selection") -> Any:
         if isinstance(value, Constant):
@@ -250,15 +245,8 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
     for key, envelope in item.envelope:
         if isinstance(envelope, TotalCount):
             counted = aliased(link.model)
-            value = (
-                sa.select(sa.func.count())
-                .where(
-                    getattr(counted, link.parent_key.key) == parent.id,
-                    in_scope(link.model, company_ids, row=counted),
-                )
-                .correlate(parent)
-                .scalar_subquery()
-            )
+            owned = _owned(link, counted, parent, company_ids)
+            value = sa.select(sa.func.count()).where(*owned).correlate(parent).scalar_subquery()
         elif isinstance(envelope, PageInfo):
             value = shaped(envelope.parts)
         elif isinstance(envelope, Edges):
@@ -271,6 +259,21 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
     # HAVING makes the children one group: one row even when nothing aggregates (totalCount)
     connection = sa.select(sa.func.json_build_object(*fields)).select_from(page).having(sa.true())
     return connection.scalar_subquery()
+
+
+def _owned(
+    link: PagedChildren, child: Any, parent: Any, company_ids: Collection[int]
+) -> tuple[sa.ColumnElement[bool], ...]:
+    """The parent's children among the caller's companies, as the reference's loaders read them."""
+    return (
+        getattr(child, link.parent_key.key) == parent.id,
+        in_scope(link.model, company_ids, row=child),
+    )
+
+
+def _array(aggregated: Any) -> Any:
+    """A json_agg, or [] where it found no rows."""
+    return sa.func.coalesce(aggregated, sa.literal_column("'[]'::json"))
 
 
 def _rendered(column: Any) -> sa.ColumnElement[Any]:

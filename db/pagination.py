@@ -66,11 +66,15 @@ class Ordering:
         mine, theirs = sa.tuple_(self.column, self.id), sa.tuple_(sa.literal(value), row_id)
         return mine > theirs if self.descending else mine < theirs
 
-    def order_by(self, *, reverse: bool = False) -> tuple[sa.ColumnElement[Any], ...]:
-        descending = self.descending != reverse
-        if descending:
-            return (self.column.desc(), self.id.desc())
-        return (self.column.asc(), self.id.asc())
+    def order_by(
+        self, *, reverse: bool = False, row: Any = None
+    ) -> tuple[sa.ColumnElement[Any], ...]:
+        """ORDER BY terms; `row` is an alias of the table to order instead."""
+        source = self.column.class_ if row is None else row
+        column, row_id = getattr(source, self.column.key), getattr(source, self.id.key)
+        if self.descending != reverse:
+            return (column.desc(), row_id.desc())
+        return (column.asc(), row_id.asc())
 
 
 def _to_json(value: Any) -> Any:
