@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 from strawberry.relay import to_base64
 
+from app.domain.lifecycle import HOLDS_STOCK
 from app.domain.money import Totals, compute_totals, line_amounts
 from app.domain.new_order import default_estimated_delivery, observations_for
 from app.domain.vocabulary import (
@@ -107,7 +108,6 @@ STOCK_COLUMNS = {
     "stock_items": ("product_id", "on_hand", "reserved"),
     "stock_reservations": ("order_id", "product_id", "quantity"),
 }
-OPEN_STATUSES = (OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_DELIVERED)
 
 CLIENTS_PER_COMPANY = 150  # three of them are also agents
 AGENTS_PER_COMPANY = 10
@@ -476,7 +476,7 @@ class _Generator:
         path = self._path(status)
         lines = self._lines(company, path)
         self._plan_deliveries(lines, path)
-        if status in OPEN_STATUSES:  # confirmed and not delivered yet: its stock is reserved
+        if status in HOLDS_STOCK:  # confirmed and not delivered yet: its stock is reserved
             for line in lines:
                 if line.quantity > line.delivered:
                     self.held[(order_id, line.product.id)] += line.quantity - line.delivered

@@ -39,6 +39,12 @@ ALLOWED_FROM: dict[Action, frozenset[OrderStatus]] = {
 }
 
 
+# Confirmed and not fully delivered: the statuses in which an order holds reserved stock.
+HOLDS_STOCK: frozenset[OrderStatus] = frozenset(
+    {OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_DELIVERED}
+)
+
+
 def ensure_allowed(action: Action, current: OrderStatus) -> None:
     """Refuse the action unless the table allows it; the message names the current status.
 

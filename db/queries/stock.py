@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.domain.lifecycle import HOLDS_STOCK
 from db.models import Order, Product, StockItem, StockMovement, StockReservation
 
 
@@ -135,16 +136,13 @@ async def apply_effect(
         )
 
 
-_OPEN_STATUSES = ("CONFIRMED", "SHIPPED", "PARTIALLY_DELIVERED")  # waiting for their goods
-
-
 async def holds_without_open_order(session: AsyncSession) -> list[int]:
     """Orders holding stock that no longer exist, or are no longer waiting for delivery.
 
     Candidates only: a confirm may have reserved and not committed yet (see order_is_open).
     """
     open_order = sa.select(Order.id).where(
-        Order.id == StockReservation.order_id, Order.status.in_(_OPEN_STATUSES)
+        Order.id == StockReservation.order_id, Order.status.in_(HOLDS_STOCK)
     )
     statement = (
         sa.select(StockReservation.order_id)
@@ -163,4 +161,4 @@ async def order_is_open(session: AsyncSession, order_id: int) -> bool:
     """
     statement = sa.select(Order.status).where(Order.id == order_id).with_for_update()
     status = await session.scalar(statement)
-    return status is not None and status in _OPEN_STATUSES
+    return status is not None and status in HOLDS_STOCK

@@ -1,7 +1,7 @@
 """cancelOrder: any status before DELIVERED, with a reason; reserved stock is released."""
 
 from app.context import AppContext, Info
-from app.domain.lifecycle import Action, ensure_allowed
+from app.domain.lifecycle import HOLDS_STOCK, Action, ensure_allowed
 from app.domain.vocabulary import CancellationReason, LineStatus, OrderEventKind, OrderStatus
 from db import models
 from db.queries import order_events, order_writes
@@ -31,9 +31,9 @@ async def cancel(ctx: AppContext, input: CancelOrderInput) -> models.Order:
         if line.delivered_quantity == 0:
             line.status = LineStatus.CANCELLED
             line.cancelled_at = now
-    if before is not OrderStatus.PENDING:
-        # only confirming reserves: a PENDING order holds nothing, so cancelling it needs no
-        # inventory (and works during an outage). A hold left by a lost confirm is reconcile's.
+    if before in HOLDS_STOCK:
+        # a PENDING order holds nothing, so cancelling it needs no inventory (and works during
+        # an outage). A hold left by a lost confirm is reconcile's.
         await ctx.stock.release(movement_key("release", order), order.id)
     touch(order, ctx.principal.key_id)
     await order_events.append(
