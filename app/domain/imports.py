@@ -138,18 +138,6 @@ def amount_errors(amount: Decimal, path: InputPath) -> list[DomainError]:
     return []
 
 
-def rates_errors(rates: Sequence[Decimal], path: InputPath) -> list[DomainError]:
-    """Discount rates: fractions from 0 to 1 (0.10 means 10 %) with at most 4 decimal places."""
-    errors: list[DomainError] = []
-    for i, rate in enumerate(rates):
-        at = (*path, i, "rate")
-        if not rate.is_finite() or not money.ZERO <= rate <= money.ONE:
-            errors.append(Invalid(f"must be from 0 to 1 (0.10 means 10 %), got {rate}", path=at))
-        elif rate != rate.quantize(RATE_PLACES):
-            errors.append(Invalid("at most 4 decimal places", path=at))
-    return errors
-
-
 def quantity_errors(quantity: int, path: InputPath) -> list[DomainError]:
     if not 0 < quantity <= MAX_QUANTITY:
         return [Invalid(f"must be from 1 to {MAX_QUANTITY:,}", path=path)]
@@ -234,11 +222,13 @@ def check_order(given: Any) -> tuple[Checked, list[DomainError]]:
             errors.extend(quantity_errors(line.units, ("lines", j, "units")))
         if line.unit_price is not None:
             errors.extend(amount_errors(line.unit_price, ("lines", j, "unit_price")))
-        errors.extend(rates_errors([d.rate for d in line.discounts], ("lines", j, "discounts")))
+        errors.extend(
+            money.rate_errors([d.rate for d in line.discounts], ("lines", j, "discounts"))
+        )
     wanted = [(line.quantity, line.delivered_quantity) for line in given.lines]
     delivered, wrong = delivered_quantities(OrderStatus(given.status), wanted)
     errors.extend(wrong)
-    errors.extend(rates_errors([d.rate for d in given.discounts], ("discounts",)))
+    errors.extend(money.rate_errors([d.rate for d in given.discounts], ("discounts",)))
     errors.extend(amount_errors(given.shipping_amount, ("shipping_amount",)))
     return Checked(instants, estimated, days, delivered), errors
 

@@ -175,16 +175,6 @@ def test_an_amount_is_cents_that_fit_the_column(amount, message):
     assert imports.amount_errors(Decimal("999999999999.99"), ("x",)) == []
 
 
-def test_rates_are_fractions_with_four_places_at_most():
-    rates = [Decimal("0.1"), Decimal("1.5"), Decimal("NaN"), Decimal("0.12345"), Decimal("1")]
-
-    assert described(imports.rates_errors(rates, ("discounts",))) == [
-        ("INVALID", ("discounts", 1, "rate"), "must be from 0 to 1 (0.10 means 10 %), got 1.5"),
-        ("INVALID", ("discounts", 2, "rate"), "must be from 0 to 1 (0.10 means 10 %), got NaN"),
-        ("INVALID", ("discounts", 3, "rate"), "at most 4 decimal places"),
-    ]
-
-
 @pytest.mark.parametrize(
     ("status", "given", "delivered", "errors"),
     [

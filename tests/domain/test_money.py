@@ -114,6 +114,25 @@ def test_rates_outside_0_to_1_are_reported_with_their_input_path():
     ]
 
 
+def test_rates_are_fractions_with_four_places_at_most():
+    rates = [Decimal("0.1"), Decimal("1.5"), Decimal("NaN"), Decimal("0.12345"), Decimal("1")]
+
+    described = [(e.code.value, e.path, e.message) for e in rate_errors(rates, ("discounts",))]
+    assert described == [
+        (
+            "INVALID",
+            ("discounts", 1, "rate"),
+            "a rate must be between 0 and 1 (0.10 means 10 %), got 1.5",
+        ),
+        (
+            "INVALID",
+            ("discounts", 2, "rate"),
+            "a rate must be between 0 and 1 (0.10 means 10 %), got NaN",
+        ),
+        ("INVALID", ("discounts", 3, "rate"), "a rate has at most 4 decimal places"),
+    ]
+
+
 def test_an_unchecked_rate_out_of_range_is_a_bug():
     with pytest.raises(ValueError, match="out of range"):
         apply_in_sequence(D("10.00"), [D("15")])
