@@ -13,14 +13,11 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -32,7 +29,7 @@ from app.stock_guard import InventoryGuard
 from db import models
 from db.embedded import EmbeddedPostgres
 from db.engine import make_engine, make_sessionmaker
-from db.migrate import upgrade_async
+from db.scratch import scratch_database
 from graphql_schema.schema import schema
 
 IMPORT = """
@@ -150,13 +147,7 @@ async def in_background(
 
 
 async def bench(server_url: str, orders: int, per_call: int, lines: int) -> None:
-    name = f"bench_bulk_import_{uuid.uuid4().hex[:8]}"
-    admin_dsn = server_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        await upgrade_async(url)
+    async with scratch_database(server_url, "bench_bulk_import") as url:
         engine = make_engine(url)
         sessions = make_sessionmaker(engine)
         companies = await reference_data(sessions)
@@ -172,9 +163,6 @@ async def bench(server_url: str, orders: int, per_call: int, lines: int) -> None
         job = await in_background(engine, sessions, companies, payload(0, orders, lines, "JOB"))
         print(f"job:       {orders} orders in {job:.2f} s = {orders / job:,.0f} orders/s")
         await engine.dispose()
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 def main() -> None:

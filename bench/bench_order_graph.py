@@ -25,15 +25,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -41,8 +38,8 @@ from app.api_keys import issue_key
 from app.settings import normalise_dsn
 from db.embedded import EmbeddedPostgres
 from db.engine import make_engine, make_sessionmaker
-from db.migrate import upgrade_async
-from db.seed_demo import seed_demo
+from db.scratch import scratch_database
+from db.seed_demo import asyncpg_dsn, seed_demo
 
 OURS = """
 query Graph {
@@ -78,35 +75,12 @@ wrk.headers["Content-Type"] = "application/json"
 """
 
 
-async def prepare(server_url: str, orders: int) -> tuple[str, str]:
-    """A fresh database with the demo data and an admin key: (its asyncpg DSN, the key)."""
-    name = f"bench_order_graph_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(_plain(server_url))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    await upgrade_async(url)
-    await seed_demo(_plain(url), orders=orders)
+async def admin_key(url: str) -> str:
     engine = make_engine(url)
     async with make_sessionmaker(engine)() as session:
         key = await issue_key(session, name="bench", company_codes=None, scopes=["admin"])
     await engine.dispose()
-    return _plain(url), key.plain
-
-
-async def drop(server_url: str, dsn: str) -> None:
-    admin = await asyncpg.connect(_plain(server_url))
-    try:
-        name = make_url(dsn).database
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
-def _plain(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    return key.plain
 
 
 @contextmanager
@@ -173,9 +147,15 @@ def same_page(ours: dict[str, Any], theirs: dict[str, Any]) -> None:
         raise RuntimeError("our page and PostGraphile's differ: the queries are not the same")
 
 
-def bench(server_url: str, args: argparse.Namespace) -> None:
-    print(f"seeding {args.orders} demo orders")
-    dsn, key = asyncio.run(prepare(server_url, args.orders))
+async def bench(server_url: str, args: argparse.Namespace) -> None:
+    """A scratch database with the demo data, measured; the servers block this script alone."""
+    async with scratch_database(server_url, "bench_order_graph") as url:
+        print(f"seeding {args.orders} demo orders")
+        await seed_demo(asyncpg_dsn(url), orders=args.orders)
+        measure(asyncpg_dsn(url), await admin_key(url), args)
+
+
+def measure(dsn: str, key: str, args: argparse.Namespace) -> None:
     serve = [str(Path(sys.executable).with_name("orders-api")), "serve"]
     ours_env = {
         "DATABASE_URL": dsn,
@@ -187,31 +167,26 @@ def bench(server_url: str, args: argparse.Namespace) -> None:
     }
     ours_url = f"http://127.0.0.1:{args.port}/graphql"
     rates: dict[str, float] = {}
-    try:
-        for label, compiled in (("compiled", "true"), ("reference", "false")):
-            env = ours_env | {"COMPILED_READS_ENABLED": compiled}
-            with running(serve, env, f"http://127.0.0.1:{args.port}/healthz"):
-                ours = answer(ours_url, OURS, key)
-                rates[label] = load(ours_url, OURS, key, args.seconds, args.connections)
-                print(f"orders-api ({label}): {rates[label]:,.1f} requests/s")
-        if not POSTGRAPHILE_BIN.exists():
-            print(f"PostGraphile is not installed: npm ci --prefix {POSTGRAPHILE_BIN.parents[2]}")
-            return
-        port = str(args.port + 1)
-        command = [str(POSTGRAPHILE_BIN), "-c", dsn, "--schema", "public", "--host",
-                   "127.0.0.1", "--port", port, "--disable-query-log",
-                   "--simple-collections", "both"]  # fmt: skip
-        theirs_url = f"http://127.0.0.1:{port}/graphql"
-        with running(command, {}, f"http://127.0.0.1:{port}/graphiql"):
-            same_page(ours, answer(theirs_url, POSTGRAPHILE, None))
-            rates["postgraphile"] = load(
-                theirs_url, POSTGRAPHILE, None, args.seconds, args.connections
-            )
-            print(f"PostGraphile: {rates['postgraphile']:,.1f} requests/s")
-        for label in ("compiled", "reference"):
-            print(f"{label} / PostGraphile = {rates[label] / rates['postgraphile']:.2f}x")
-    finally:
-        asyncio.run(drop(server_url, dsn))
+    for label, compiled in (("compiled", "true"), ("reference", "false")):
+        env = ours_env | {"COMPILED_READS_ENABLED": compiled}
+        with running(serve, env, f"http://127.0.0.1:{args.port}/healthz"):
+            ours = answer(ours_url, OURS, key)
+            rates[label] = load(ours_url, OURS, key, args.seconds, args.connections)
+            print(f"orders-api ({label}): {rates[label]:,.1f} requests/s")
+    if not POSTGRAPHILE_BIN.exists():
+        print(f"PostGraphile is not installed: npm ci --prefix {POSTGRAPHILE_BIN.parents[2]}")
+        return
+    port = str(args.port + 1)
+    command = [str(POSTGRAPHILE_BIN), "-c", dsn, "--schema", "public", "--host",
+               "127.0.0.1", "--port", port, "--disable-query-log",
+               "--simple-collections", "both"]  # fmt: skip
+    theirs_url = f"http://127.0.0.1:{port}/graphql"
+    with running(command, {}, f"http://127.0.0.1:{port}/graphiql"):
+        same_page(ours, answer(theirs_url, POSTGRAPHILE, None))
+        rates["postgraphile"] = load(theirs_url, POSTGRAPHILE, None, args.seconds, args.connections)
+        print(f"PostGraphile: {rates['postgraphile']:,.1f} requests/s")
+    for label in ("compiled", "reference"):
+        print(f"{label} / PostGraphile = {rates[label] / rates['postgraphile']:.2f}x")
 
 
 def main() -> None:
@@ -224,12 +199,12 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
     if os.environ.get("DATABASE_URL"):
-        bench(normalise_dsn(os.environ["DATABASE_URL"]), args)
+        asyncio.run(bench(normalise_dsn(os.environ["DATABASE_URL"]), args))
         return
     with tempfile.TemporaryDirectory() as data:
         embedded = EmbeddedPostgres(Path(data) / "pg")
         try:
-            bench(embedded.start(), args)
+            asyncio.run(bench(embedded.start(), args))
         finally:
             embedded.stop()
 

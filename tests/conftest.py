@@ -3,16 +3,13 @@
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from strawberry.types import ExecutionResult
 
@@ -22,7 +19,7 @@ from app.settings import Settings, normalise_dsn
 from db import models
 from db.embedded import EmbeddedPostgres
 from db.engine import LockedAsyncSession
-from db.migrate import upgrade_async
+from db.scratch import scratch_database
 from graphql_schema.schema import schema
 from tests.factories import Factory
 
@@ -46,27 +43,11 @@ def server_url() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _asyncpg_dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
 @pytest.fixture(scope="session")
 async def database_url(server_url: str) -> AsyncIterator[str]:
     """A fresh database per test session, migrated to head, dropped at the end."""
-    name = f"orders_api_test_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(_asyncpg_dsn(server_url))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    await upgrade_async(url)
-    yield url
-    admin = await asyncpg.connect(_asyncpg_dsn(server_url))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with scratch_database(server_url, "orders_api_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
