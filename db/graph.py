@@ -85,17 +85,32 @@ CLIENT_ORDERS = PagedChildren(
     Ordering("client.orders", models.Order.ordered_at, models.Order.id, descending=True),
 )
 
-# The links the compiled read path may follow, by (model, field name); the reference resolvers
-# on the GraphQL types follow the same ones through loaders. A field missing here (stock from
-# the inventory, quick-order suggestions) sends the whole query down the reference path.
+ORDER_COMPANY = One(models.Company, models.Order.company_id)
+ORDER_CLIENT = One(models.Partner, models.Order.client_id)
+ORDER_AGENT = One(models.Partner, models.Order.agent_id)
+ORDER_SEASON = One(models.Season, models.Order.season_id)
+ORDER_PAYMENT_METHOD = One(models.PaymentMethod, models.Order.payment_method_id)
+ORDER_SHIPPING_ADDRESS = One(models.Address, models.Order.shipping_address_id)
+ORDER_BILLING_ADDRESS = One(models.Address, models.Order.billing_address_id)
+LINE_PRODUCT = One(models.Product, models.OrderLine.product_id)
+# delivery and return items both name their product in a product_id column
+MOVED_PRODUCT = One(models.Product, models.DeliveryItem.product_id)
+SUGGESTED_PRODUCT = One(models.Product, models.QuickOrderSuggestion.product_id)
+PARTNER_COMPANY = One(models.Company, models.Partner.company_id)
+SEASON_COMPANY = One(models.Company, models.Season.company_id)
+PRODUCT_COMPANY = One(models.Company, models.Product.company_id)
+
+# Every link of the graph by (model, field name). The reference resolvers on the GraphQL types
+# follow these through loaders; the compiled read path turns them into SQL. A field missing
+# here (stock from the inventory) sends the whole query down the reference path.
 LINKS: dict[tuple[type[Base], str], One | Children | PagedChildren] = {
-    (models.Order, "company"): One(models.Company, models.Order.company_id),
-    (models.Order, "client"): One(models.Partner, models.Order.client_id),
-    (models.Order, "agent"): One(models.Partner, models.Order.agent_id),
-    (models.Order, "season"): One(models.Season, models.Order.season_id),
-    (models.Order, "payment_method"): One(models.PaymentMethod, models.Order.payment_method_id),
-    (models.Order, "shipping_address"): One(models.Address, models.Order.shipping_address_id),
-    (models.Order, "billing_address"): One(models.Address, models.Order.billing_address_id),
+    (models.Order, "company"): ORDER_COMPANY,
+    (models.Order, "client"): ORDER_CLIENT,
+    (models.Order, "agent"): ORDER_AGENT,
+    (models.Order, "season"): ORDER_SEASON,
+    (models.Order, "payment_method"): ORDER_PAYMENT_METHOD,
+    (models.Order, "shipping_address"): ORDER_SHIPPING_ADDRESS,
+    (models.Order, "billing_address"): ORDER_BILLING_ADDRESS,
     (models.Order, "discounts"): HEADER_DISCOUNTS,
     (models.Order, "lines"): ORDER_LINES,
     (models.Order, "events"): ORDER_EVENTS,
@@ -103,15 +118,17 @@ LINKS: dict[tuple[type[Base], str], One | Children | PagedChildren] = {
     (models.Order, "returns"): RETURNS,
     (models.Delivery, "items"): DELIVERY_ITEMS,
     (models.Return, "items"): RETURN_ITEMS,
-    (models.DeliveryItem, "product"): One(models.Product, models.DeliveryItem.product_id),
-    (models.ReturnItem, "product"): One(models.Product, models.ReturnItem.product_id),
-    (models.OrderLine, "product"): One(models.Product, models.OrderLine.product_id),
+    (models.DeliveryItem, "product"): MOVED_PRODUCT,
+    (models.ReturnItem, "product"): MOVED_PRODUCT,
+    (models.OrderLine, "product"): LINE_PRODUCT,
     (models.OrderLine, "discounts"): LINE_DISCOUNTS,
-    (models.Partner, "company"): One(models.Company, models.Partner.company_id),
+    (models.Partner, "company"): PARTNER_COMPANY,
     (models.Partner, "addresses"): ADDRESSES,
     (models.Partner, "orders"): CLIENT_ORDERS,
-    (models.Season, "company"): One(models.Company, models.Season.company_id),
-    (models.Product, "company"): One(models.Company, models.Product.company_id),
+    (models.Partner, "quick_order_suggestions"): QUICK_ORDER_SUGGESTIONS,
+    (models.QuickOrderSuggestion, "product"): SUGGESTED_PRODUCT,
+    (models.Season, "company"): SEASON_COMPANY,
+    (models.Product, "company"): PRODUCT_COMPANY,
 }
 
 # Rows without a company_id of their own belong to the company of the row they hang from.

@@ -4,6 +4,7 @@ from typing import Any, TypeVar
 
 from app.context import Info
 from db.base import Base
+from db.graph import One
 from graphql_schema.rows import from_row
 
 T = TypeVar("T")
@@ -17,3 +18,8 @@ async def load_one(
         return None
     row: Any = await info.context.loaders.by_id(model).load(row_id)
     return from_row(node_type, row) if row is not None else None
+
+
+async def follow(info: Info, node_type: type[T], link: One, source: Any) -> T | None:
+    """The node at the end of one of the read graph's links (db.graph), from `source`'s key."""
+    return await load_one(info, node_type, link.model, getattr(source, link.key.key))

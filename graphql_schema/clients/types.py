@@ -12,7 +12,7 @@ from db import graph, models
 from graphql_schema.companies.types import Company
 from graphql_schema.connection import Connection, child_connection
 from graphql_schema.enums import PartnerRoleEnum
-from graphql_schema.linked import load_one
+from graphql_schema.linked import follow
 from graphql_schema.rows import RowNode, from_rows
 
 Order = Annotated["Order", strawberry.lazy("graphql_schema.orders.types")]
@@ -53,7 +53,7 @@ class Partner:
 
     @strawberry.field(description="The company this partner belongs to.")
     async def company(self, info: Info) -> Company:
-        company = await load_one(info, Company, models.Company, self.company_id)
+        company = await follow(info, Company, graph.PARTNER_COMPANY, self)
         assert company is not None  # a partner in scope has its company in scope
         return company
 

@@ -4,8 +4,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.context import Info
-from db import models
-from graphql_schema.linked import load_one
+from db import graph
+from graphql_schema.linked import follow
 from graphql_schema.products.types import Product
 
 
@@ -19,4 +19,4 @@ class QuickOrderSuggestion:
 
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
-        return await load_one(info, Product, models.Product, self.product_id)
+        return await follow(info, Product, graph.SUGGESTED_PRODUCT, self)

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from app.context import Info
 from db import graph, models
-from graphql_schema.linked import load_one
+from graphql_schema.linked import follow
 from graphql_schema.products.types import Product
 from graphql_schema.rows import RowNode, from_rows
 
@@ -21,7 +21,7 @@ class MovedItem:
 
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
-        return await load_one(info, Product, models.Product, self.product_id)
+        return await follow(info, Product, graph.MOVED_PRODUCT, self)
 
 
 @strawberry.type(description="A product quantity handed over in a delivery.")

@@ -18,7 +18,7 @@ from graphql_schema.enums import (
     OrderStatusEnum,
     OrderTypeEnum,
 )
-from graphql_schema.linked import load_one
+from graphql_schema.linked import follow
 from graphql_schema.orders.events import OrderEvent
 from graphql_schema.orders.shipments import Delivery, Return
 from graphql_schema.payment_methods.types import PaymentMethod
@@ -60,7 +60,7 @@ class OrderLine(RowNode):
 
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
-        return await load_one(info, Product, models.Product, self.product_id)
+        return await follow(info, Product, graph.LINE_PRODUCT, self)
 
     @strawberry.field(description="Line discounts in the order they apply.")
     async def discounts(self, info: Info) -> list[Discount]:
@@ -117,31 +117,31 @@ class Order(RowNode):
 
     @strawberry.field
     async def company(self, info: Info) -> Company | None:
-        return await load_one(info, Company, models.Company, self.company_id)
+        return await follow(info, Company, graph.ORDER_COMPANY, self)
 
     @strawberry.field
     async def client(self, info: Info) -> Client | None:
-        return await load_one(info, Client, models.Partner, self.client_id)
+        return await follow(info, Client, graph.ORDER_CLIENT, self)
 
     @strawberry.field(description="The sales representative who took the order.")
     async def agent(self, info: Info) -> Agent | None:
-        return await load_one(info, Agent, models.Partner, self.agent_id)
+        return await follow(info, Agent, graph.ORDER_AGENT, self)
 
     @strawberry.field
     async def season(self, info: Info) -> Season | None:
-        return await load_one(info, Season, models.Season, self.season_id)
+        return await follow(info, Season, graph.ORDER_SEASON, self)
 
     @strawberry.field
     async def payment_method(self, info: Info) -> PaymentMethod | None:
-        return await load_one(info, PaymentMethod, models.PaymentMethod, self.payment_method_id)
+        return await follow(info, PaymentMethod, graph.ORDER_PAYMENT_METHOD, self)
 
     @strawberry.field
     async def shipping_address(self, info: Info) -> Address | None:
-        return await load_one(info, Address, models.Address, self.shipping_address_id)
+        return await follow(info, Address, graph.ORDER_SHIPPING_ADDRESS, self)
 
     @strawberry.field
     async def billing_address(self, info: Info) -> Address | None:
-        return await load_one(info, Address, models.Address, self.billing_address_id)
+        return await follow(info, Address, graph.ORDER_BILLING_ADDRESS, self)
 
     @strawberry.field(description="Header discounts, applied in sequence to the lines' sum.")
     async def discounts(self, info: Info) -> list[Discount]:

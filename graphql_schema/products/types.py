@@ -7,9 +7,9 @@ import strawberry
 from strawberry import relay
 
 from app.context import Info
-from db import models
+from db import graph, models
 from graphql_schema.companies.types import Company
-from graphql_schema.linked import load_one
+from graphql_schema.linked import follow
 from graphql_schema.rows import RowNode
 
 
@@ -38,4 +38,4 @@ class Product(RowNode):
 
     @strawberry.field(description="The company whose catalogue lists the product.")
     async def company(self, info: Info) -> Company | None:
-        return await load_one(info, Company, models.Company, self.company_id)
+        return await follow(info, Company, graph.PRODUCT_COMPANY, self)

@@ -6,9 +6,9 @@ import strawberry
 from strawberry import relay
 
 from app.context import Info
-from db import models
+from db import graph, models
 from graphql_schema.companies.types import Company
-from graphql_schema.linked import load_one
+from graphql_schema.linked import follow
 from graphql_schema.rows import RowNode
 
 
@@ -26,4 +26,4 @@ class Season(RowNode):
 
     @strawberry.field
     async def company(self, info: Info) -> Company | None:
-        return await load_one(info, Company, models.Company, self.company_id)
+        return await follow(info, Company, graph.SEASON_COMPANY, self)

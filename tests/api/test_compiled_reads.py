@@ -107,6 +107,7 @@ COMPILED = {
              counted: events { totalCount }
              named: events(first: 1) { __typename pageInfo { __typename } }
              client { orders(first: 3) { totalCount nodes { number client { name } } } }
+             buyer: client { quickOrderSuggestions { rank units quantity product { code } } }
            } } }""",
         {"events": 2},
         1,
@@ -143,6 +144,11 @@ async def order_graph(factory):
         method = await factory.payment_method(company)
         products = [await factory.product(company, internal_code=f"I{p}") for p in range(3)]
         client = await factory.client(company, tax_id="10456789012", store_code="S1")
+        for rank, product in enumerate(reversed(products)):
+            suggestion = models.QuickOrderSuggestion(
+                client_id=client.id, product_id=product.id, rank=rank, quantity=rank + 2
+            )
+            factory.session.add(suggestion)
         shipping = await factory.address(client, is_billing=False, city="Lima")
         billing = await factory.address(client, is_shipping=False, zip_code="15001")
         for n in range(12):
@@ -275,7 +281,7 @@ async def test_a_page_of_100_and_a_page_of_10_take_one_statement_each(
         "events { pageInfo { endCursor } }",
         "events(last: 1) { nodes { kind } }",
         "events { nodes { details } }",
-        "client { quickOrderSuggestions { rank } }",
+        "client { quickOrderSuggestions { displayInGroup } }",
         "lines { product { stock } }",
     ],
 )
