@@ -1,7 +1,8 @@
-"""Texts in mutation inputs that PostgreSQL cannot store: INVALID on their input path, up front.
+"""Texts PostgreSQL cannot store or compare, refused up front, before any query.
 
-Every text field reaches SQL somewhere (a column, a lookup, an event's JSON details), so one
-walk over the whole input catches a NUL or a lone surrogate wherever it is, before any query.
+In mutation inputs they are INVALID on their input path; in query arguments, an error naming
+the argument. Every text reaches SQL somewhere (a column, a lookup, a search, an event's JSON
+details), so one walk over all the arguments catches a NUL or a lone surrogate wherever it is.
 """
 
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from strawberry.types.maybe import Some
 
 from app.domain.errors import DomainError, InputPath, Invalid
 from app.domain.storable import text_problem
-from graphql_schema.errors import UserError
+from graphql_schema.errors import QueryInputError, UserError, input_path
 
 
 def unstorable_texts(value: Any, path: InputPath = ()) -> list[DomainError]:
@@ -77,3 +78,29 @@ def refuse_unstorable_texts(mutation: type, *, checked_per_item: set[str]) -> No
     for field in mutation.__strawberry_definition__.fields:  # type: ignore[attr-defined]
         if field.python_name not in checked_per_item:
             field.extensions.insert(0, RefuseUnstorableTexts())
+
+
+def refuse_unstorable_arguments(arguments: Mapping[str, Any]) -> None:
+    """Raise for the first query argument holding such a text, naming it (e.g. filter.search)."""
+    for name, value in arguments.items():
+        problems = unstorable_texts(value, (name,))
+        if problems:
+            raise QueryInputError(input_path(problems[0].path), problems[0].message)
+
+
+class RefuseUnstorableArguments(FieldExtension):
+    """Refuses a query field whose arguments hold such a text, before its resolver runs."""
+
+    async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        refuse_unstorable_arguments(kwargs)
+        return await next_(source, info, **kwargs)
+
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        refuse_unstorable_arguments(kwargs)
+        return next_(source, info, **kwargs)
+
+
+def refuse_unstorable_arguments_of(query: type) -> None:
+    """Put the check on every root query field, innermost so permissions still run first."""
+    for field in query.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        field.extensions.insert(0, RefuseUnstorableArguments())

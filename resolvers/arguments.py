@@ -2,16 +2,8 @@
 
 from datetime import datetime
 
-from app.domain.storable import INSTANT_RANGE, instant_in_range, text_problem
+from app.domain.storable import INSTANT_RANGE, instant_in_range
 from graphql_schema.errors import QueryInputError
-
-
-def text_argument(value: str | None, argument: str) -> str | None:
-    """The text as given, when PostgreSQL can compare it (no NUL, no lone surrogate)."""
-    problem = None if value is None else text_problem(value)
-    if problem is not None:
-        raise QueryInputError(argument, problem)
-    return value
 
 
 def instant_argument(value: datetime | None, argument: str) -> datetime | None:

@@ -79,6 +79,7 @@ from db.pagination import (
 from db.queries.orders import first_two
 from graphql_schema.connection import page_request
 from graphql_schema.errors import QueryInputError
+from graphql_schema.input_texts import refuse_unstorable_arguments
 from graphql_schema.orders.filters import OrderSort
 from graphql_schema.permissions import ScopePermission
 from resolvers.orders.queries import order_query, orders_query
@@ -306,12 +307,14 @@ def _root_arguments(
     """The root field's arguments as its resolver receives them, Strawberry inputs and all."""
     values = _arguments(walk, field, details)
     strawberry_field = _strawberry_fields("Query", walk.schema)[name]
-    return convert_arguments(
+    arguments = convert_arguments(
         values,
         strawberry_field.arguments,
         scalar_registry=walk.schema.schema_converter.scalar_registry,
         config=walk.schema.config,
     )
+    refuse_unstorable_arguments(arguments)  # as the field's extension does on the reference path
+    return arguments
 
 
 def _arguments(walk: _Walk, field: GraphQLField, details: list[FieldDetails]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from graphql_schema.errors import QueryInputError
 from graphql_schema.orders.filters import OrderFilter, OrderSort
 from graphql_schema.orders.types import Order
 from graphql_schema.rows import from_row
-from resolvers.arguments import instant_argument, text_argument
+from resolvers.arguments import instant_argument
 from resolvers.global_ids import decode_id, decode_ids
 from resolvers.paging import list_connection
 
@@ -44,7 +44,6 @@ def order_query(
     scope = company_ids
     if company_id is not None:
         scope = scope & {decode_id(company_id, "Company", argument="companyId")}
-    number = text_argument(number, "number")
     assert number is not None
     return order_queries.select_orders_by_number(number, company_ids=scope)
 
@@ -86,6 +85,6 @@ def _list_filter(given: OrderFilter, *, feed: bool) -> order_queries.OrderListFi
         ordered_from=instant_argument(given.ordered_from, "filter.orderedFrom"),
         ordered_to=instant_argument(given.ordered_to, "filter.orderedTo"),
         updated_since=instant_argument(given.updated_since, "filter.updatedSince"),
-        search=text_argument(given.search, "filter.search"),
+        search=given.search,
         settled_only=feed,
     )

@@ -13,7 +13,6 @@ from graphql_schema.connection import Connection
 from graphql_schema.payment_methods.types import PaymentMethod
 from graphql_schema.products.types import Product
 from graphql_schema.seasons.types import Season
-from resolvers.arguments import text_argument
 from resolvers.global_ids import decode_ids
 from resolvers.paging import list_connection
 
@@ -26,9 +25,7 @@ async def companies(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[Company]:
-    query = reference.select_companies(
-        company_ids=info.context.loaders.company_ids, search=text_argument(search, "search")
-    )
+    query = reference.select_companies(company_ids=info.context.loaders.company_ids, search=search)
     return await list_connection(
         info, Company, models.Company, query, reference.COMPANIES,
         first=first, after=after, last=last, before=before,
@@ -48,7 +45,7 @@ async def clients(
         PartnerRole.CLIENT,
         company_ids=info.context.loaders.company_ids,
         only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=text_argument(search, "search"),
+        search=search,
     )
     return await list_connection(
         info, Client, models.Partner, query, reference.PARTNERS,
@@ -69,7 +66,7 @@ async def agents(
         PartnerRole.REPRESENTATIVE,
         company_ids=info.context.loaders.company_ids,
         only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=text_argument(search, "search"),
+        search=search,
     )
     return await list_connection(
         info, Agent, models.Partner, query, reference.PARTNERS,
@@ -90,7 +87,7 @@ async def products(
         models.Product,
         company_ids=info.context.loaders.company_ids,
         only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=text_argument(search, "search"),
+        search=search,
     )
     return await list_connection(
         info, Product, models.Product, query, reference.PRODUCTS,
@@ -111,7 +108,7 @@ async def seasons(
         models.Season,
         company_ids=info.context.loaders.company_ids,
         only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=text_argument(search, "search"),
+        search=search,
     )
     return await list_connection(
         info, Season, models.Season, query, reference.SEASONS,
@@ -132,7 +129,7 @@ async def payment_methods(
         models.PaymentMethod,
         company_ids=info.context.loaders.company_ids,
         only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=text_argument(search, "search"),
+        search=search,
     )
     return await list_connection(
         info, PaymentMethod, models.PaymentMethod, query, reference.PAYMENT_METHODS,

@@ -465,3 +465,27 @@ async def test_instants_at_the_edges_of_the_range_are_accepted(gql, factory):
     found = await numbers(gql, orderedFrom="1901-01-01T00:00:00Z", orderedTo="8999-12-31T23:59:59Z")
 
     assert found == ["N-1"]
+
+
+@BAD_TEXTS
+@pytest.mark.parametrize(
+    ("query", "variables", "argument"),
+    [
+        ("query($a: String) { orders(after: $a) { totalCount } }", "a", "after"),
+        (
+            "query($c: ID!) { orders(filter: {companyIds: [$c]}) { totalCount } }",
+            "c",
+            "filter.companyIds.0",
+        ),
+        ("query($s: String) { clients(search: $s) { totalCount } }", "s", "search"),
+    ],
+)
+async def test_every_query_argument_is_checked_before_sql(
+    gql, text, says, query, variables, argument
+):
+    result = await gql(query, {variables: text})
+
+    [error] = result.errors
+    assert error.message.startswith(f"{argument}: ")
+    assert says in error.message
+    assert error.extensions == {"code": "INVALID", "argument": argument}
