@@ -4,8 +4,9 @@ graphql-core spends ~12 us per field, and a page of 50 nested orders has ~2,000 
 every field a query selects is a column, a derived value or a link of db.graph, the page is
 built instead by one SQL statement whose rows are the nodes' JSON (db.graph_json), and only the
 connection's envelope (cursors, pageInfo, totalCount) is assembled here. The roots it knows are
-`orders` and `order`; a connection nested in a node compiles when it pages forward from its
-start without cursors. Anything else (another root field, a nested page from a cursor, stock from
+`order` and the root lists (orders, companies, clients, agents, products, seasons, payment
+methods); a connection nested in a node compiles when it pages forward from its start without
+cursors. Anything else (another root field, a nested page from a cursor, stock from
 the inventory, a field with a permission of its own, a client error in the arguments) is left to
 the reference path, whose answer this one must match exactly; tests compare the two.
 """
@@ -43,6 +44,7 @@ from graphql.execution.collect_fields import (
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.utilities import get_operation_ast
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import Select
 from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryObjectDefinition
@@ -83,6 +85,7 @@ from graphql_schema.input_texts import refuse_unstorable_arguments
 from graphql_schema.orders.filters import OrderSort
 from graphql_schema.permissions import ScopePermission
 from resolvers.orders.queries import order_query, orders_query
+from resolvers.reference.queries import reference_list
 
 log = logging.getLogger(__name__)
 
@@ -201,11 +204,12 @@ def _walk_for(
     return _Walk(schema, fragments, variables, operation, settings)
 
 
-async def _orders(
+async def _list(
     walk: _Walk, field: GraphQLField, details: list[FieldDetails], context: AppContext
 ) -> dict[str, Any]:
-    """Query.orders: the page's nodes from one statement, the envelope around them here."""
-    kwargs = _root_arguments(walk, "orders", field, details)
+    """A root list: the page's nodes from one statement, the envelope around them here."""
+    name = details[0].node.name.value
+    kwargs = _root_arguments(walk, name, field, details)
     request = page_request(
         context.settings,
         first=kwargs.get("first"),
@@ -213,15 +217,14 @@ async def _orders(
         last=kwargs.get("last"),
         before=kwargs.get("before"),
     )
-    company_ids = context.loaders.company_ids
-    order_by = kwargs.get("order_by", OrderSort.ORDERED_AT_DESC)
-    query, ordering = orders_query(kwargs.get("filter"), order_by, company_ids=company_ids)
+    python_name = _strawberry_fields("Query", walk.schema)[name].python_name
+    query, ordering = _list_query(python_name, kwargs, context.loaders.company_ids)
     connection_type = _object_type(field.type)
     envelope = walk.subfields(connection_type, details)
-    node_selections = _node_selections(walk, connection_type, envelope)
+    node_selections = _node_selections(walk, connection_type, envelope, ordering.id.class_)
     columns = [_node_column(selection, context) for selection in node_selections.values()]
     statement = keyset_statement(
-        query.with_only_columns(models.Order.id, ordering.column, *columns), ordering, request
+        query.with_only_columns(ordering.id, ordering.column, *columns), ordering, request
     )
     rows = list((await context.session.execute(statement)).all())
     page = _Page(page_from(rows, request), ordering, list(node_selections), context.raw_json)
@@ -246,6 +249,17 @@ async def _orders(
         else:  # edges
             result[key] = _edges(walk, connection_type, key, field_details, page)
     return result
+
+
+def _list_query(
+    name: str, kwargs: dict[str, Any], scope: frozenset[int]
+) -> tuple[Select[Any], Ordering]:
+    """The SELECT and ordering the list's own resolver pages through."""
+    if name == "orders":
+        order_by = kwargs.get("order_by", OrderSort.ORDERED_AT_DESC)
+        return orders_query(kwargs.get("filter"), order_by, company_ids=scope)
+    search, company_ids = kwargs.get("search"), kwargs.get("company_ids")
+    return reference_list(name, scope, search=search, company_ids=company_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +312,8 @@ def _node_value(value: Any, *, raw_json: bool) -> Any:
 
 
 _Root: TypeAlias = Callable[[_Walk, GraphQLField, list[FieldDetails], AppContext], Awaitable[Any]]
-_ROOTS: dict[str, _Root] = {"orders": _orders, "order": _order}
+_LISTS = ("orders", "companies", "clients", "agents", "products", "seasons", "paymentMethods")
+_ROOTS: dict[str, _Root] = {"order": _order} | dict.fromkeys(_LISTS, _list)
 
 
 def _root_arguments(
@@ -328,6 +343,7 @@ def _node_selections(
     walk: _Walk,
     connection_type: GraphQLObjectType,
     envelope: dict[str, list[FieldDetails]],
+    model: type[Base],
 ) -> dict[_NodesAt, Selection]:
     """Every selection of the page's nodes: one per `nodes` key and per `edges { node }` key."""
     node_type = _object_type(connection_type.fields["nodes"].type)
@@ -336,13 +352,13 @@ def _node_selections(
     for key, details in envelope.items():
         name = details[0].node.name.value
         if name == "nodes":
-            selections[("nodes", key, None)] = _selection(walk, node_type, models.Order, details)
+            selections[("nodes", key, None)] = _selection(walk, node_type, model, details)
         elif name == "edges":
             for edge_key, edge_details in walk.subfields(edge_type, details).items():
                 edge_field = edge_details[0].node.name.value
                 if edge_field == "node":
                     selections[("edges", key, edge_key)] = _selection(
-                        walk, node_type, models.Order, edge_details
+                        walk, node_type, model, edge_details
                     )
                 elif edge_field not in ("cursor", "__typename"):
                     raise NotCompilable(edge_field)

@@ -1,10 +1,15 @@
 """Lists of reference data: companies, clients, agents, products, seasons, payment methods."""
 
+from typing import Any, TypeVar
+
 import strawberry
+from sqlalchemy.sql import Select
 
 from app.context import Info
 from app.domain.vocabulary import PartnerRole
 from db import models
+from db.base import Base
+from db.pagination import Ordering
 from db.queries import reference
 from graphql_schema.agents.types import Agent
 from graphql_schema.clients.types import Client
@@ -16,6 +21,57 @@ from graphql_schema.seasons.types import Season
 from resolvers.global_ids import decode_ids
 from resolvers.paging import list_connection
 
+T = TypeVar("T")
+
+
+def reference_list(
+    name: str,
+    scope: frozenset[int],
+    *,
+    search: str | None = None,
+    company_ids: list[strawberry.ID] | None = None,
+) -> tuple[Select[Any], Ordering]:
+    """One reference list's scoped, searched SELECT and its ordering; compiled reads share it."""
+    if name == "companies":
+        return reference.select_companies(company_ids=scope, search=search), reference.COMPANIES
+    only = decode_ids(company_ids, "Company", argument="companyIds")
+    if name in _PARTNER_ROLES:
+        query = reference.select_partners(
+            _PARTNER_ROLES[name], company_ids=scope, only_companies=only, search=search
+        )
+        return query, reference.PARTNERS
+    model, ordering = _OWNED[name]
+    query = reference.select_owned(model, company_ids=scope, only_companies=only, search=search)
+    return query, ordering
+
+
+_PARTNER_ROLES = {"clients": PartnerRole.CLIENT, "agents": PartnerRole.REPRESENTATIVE}
+_OWNED: dict[str, tuple[type[Base], Ordering]] = {
+    "products": (models.Product, reference.PRODUCTS),
+    "seasons": (models.Season, reference.SEASONS),
+    "payment_methods": (models.PaymentMethod, reference.PAYMENT_METHODS),
+}
+
+
+async def _page(
+    info: Info,
+    name: str,
+    node_type: type[T],
+    *,
+    search: str | None,
+    company_ids: list[strawberry.ID] | None = None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[T]:
+    scope = info.context.loaders.company_ids
+    query, ordering = reference_list(name, scope, search=search, company_ids=company_ids)
+    return await list_connection(
+        info, node_type, ordering.id.class_, query, ordering,
+        first=first, after=after, last=last, before=before,
+    )  # fmt: skip
+
 
 async def companies(
     info: Info,
@@ -25,9 +81,8 @@ async def companies(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[Company]:
-    query = reference.select_companies(company_ids=info.context.loaders.company_ids, search=search)
-    return await list_connection(
-        info, Company, models.Company, query, reference.COMPANIES,
+    return await _page(
+        info, "companies", Company, search=search,
         first=first, after=after, last=last, before=before,
     )  # fmt: skip
 
@@ -41,14 +96,8 @@ async def clients(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[Client]:
-    query = reference.select_partners(
-        PartnerRole.CLIENT,
-        company_ids=info.context.loaders.company_ids,
-        only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=search,
-    )
-    return await list_connection(
-        info, Client, models.Partner, query, reference.PARTNERS,
+    return await _page(
+        info, "clients", Client, search=search, company_ids=company_ids,
         first=first, after=after, last=last, before=before,
     )  # fmt: skip
 
@@ -62,14 +111,8 @@ async def agents(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[Agent]:
-    query = reference.select_partners(
-        PartnerRole.REPRESENTATIVE,
-        company_ids=info.context.loaders.company_ids,
-        only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=search,
-    )
-    return await list_connection(
-        info, Agent, models.Partner, query, reference.PARTNERS,
+    return await _page(
+        info, "agents", Agent, search=search, company_ids=company_ids,
         first=first, after=after, last=last, before=before,
     )  # fmt: skip
 
@@ -83,14 +126,8 @@ async def products(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[Product]:
-    query = reference.select_owned(
-        models.Product,
-        company_ids=info.context.loaders.company_ids,
-        only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=search,
-    )
-    return await list_connection(
-        info, Product, models.Product, query, reference.PRODUCTS,
+    return await _page(
+        info, "products", Product, search=search, company_ids=company_ids,
         first=first, after=after, last=last, before=before,
     )  # fmt: skip
 
@@ -104,14 +141,8 @@ async def seasons(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[Season]:
-    query = reference.select_owned(
-        models.Season,
-        company_ids=info.context.loaders.company_ids,
-        only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=search,
-    )
-    return await list_connection(
-        info, Season, models.Season, query, reference.SEASONS,
+    return await _page(
+        info, "seasons", Season, search=search, company_ids=company_ids,
         first=first, after=after, last=last, before=before,
     )  # fmt: skip
 
@@ -125,13 +156,7 @@ async def payment_methods(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[PaymentMethod]:
-    query = reference.select_owned(
-        models.PaymentMethod,
-        company_ids=info.context.loaders.company_ids,
-        only_companies=decode_ids(company_ids, "Company", argument="companyIds"),
-        search=search,
-    )
-    return await list_connection(
-        info, PaymentMethod, models.PaymentMethod, query, reference.PAYMENT_METHODS,
+    return await _page(
+        info, "payment_methods", PaymentMethod, search=search, company_ids=company_ids,
         first=first, after=after, last=last, before=before,
     )  # fmt: skip

@@ -112,6 +112,24 @@ COMPILED = {
         {"events": 2},
         1,
     ),
+    "every reference list": (
+        """query Lists($search: String) {
+             companies(first: 5) { totalCount nodes { id code name taxRate currency } }
+             clients(first: 3, search: $search) {
+               pageInfo { hasNextPage endCursor }
+               edges { cursor node {
+                 id code name roles taxId company { code } addresses { city }
+                 orders(first: 2) { nodes { number } }
+               } }
+             }
+             agents(last: 2) { nodes { name email } }
+             products(first: 4) { nodes { code internalCode listPrice company { name } } }
+             seasons { nodes { code startsOn company { code } } }
+             paymentMethods(first: 2) { nodes { code name } }
+           }""",
+        {"search": "Partner"},
+        7,
+    ),
     "a backward page from a cursor": (
         "query { orders(last: 3, before: $cursor) { edges { cursor node { number } } } }",
         None,
