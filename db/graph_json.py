@@ -1,6 +1,6 @@
 """A selection of the read graph compiled to one SQL expression that builds its JSON.
 
-The compiled read path (resolvers/compiled_reads.py) answers a whole page of nested objects with
+The compiled read path (resolvers/compiled/) answers a whole page of nested objects with
 one statement, as PostGraphile does, instead of graphql-core resolving ~2,000 fields one by one.
 The JSON must be exactly what the reference path serialises, so each scalar is rendered here the
 way Strawberry renders it: Decimal and datetime as Python's str() and isoformat(), ids as

@@ -13,7 +13,7 @@ from strawberry.types.graphql import OperationType
 from app.observability import request_id_var
 from graphql_schema.errors import client_extensions
 from graphql_schema.limits import Bounds, exceeded, measure
-from resolvers.compiled_reads import execute_compiled
+from resolvers.compiled import execute_compiled
 
 log = logging.getLogger(__name__)
 

@@ -12,62 +12,32 @@ the reference path, whose answer this one must match exactly; tests compare the 
 """
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Literal, TypeAlias
 
 import orjson
 import sqlalchemy as sa
 from graphql import (
     DocumentNode,
-    FragmentDefinitionNode,
-    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
-    GraphQLList,
-    GraphQLNamedType,
     GraphQLObjectType,
-    GraphQLScalarType,
-    GraphQLSchema,
-    OperationType,
-    get_argument_values,
-    get_named_type,
-    get_nullable_type,
 )
 from graphql.execution.collect_fields import (
     FieldDetails,
-    FragmentDetails,
     collect_fields,
-    collect_subfields,
 )
-from graphql.execution.values import VariableValues, get_variable_values
-from graphql.utilities import get_operation_ast
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
 from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
-from strawberry.types.base import StrawberryObjectDefinition
-from strawberry.types.field import StrawberryField
 
 from app.context import AppContext
-from app.settings import Settings
-from db import graph, models
+from db import models
 from db.base import Base
 from db.graph_json import (
-    MAX_KEYS,
-    Column,
-    Constant,
-    Edges,
-    Envelope,
-    GlobalId,
-    Item,
-    Linked,
-    Nodes,
-    PageInfo,
-    PageOf,
     Selection,
-    TotalCount,
     root_json,
 )
 from db.pagination import (
@@ -84,47 +54,23 @@ from graphql_schema.errors import QueryInputError
 from graphql_schema.input_texts import refuse_unstorable_arguments
 from graphql_schema.orders.filters import OrderSort
 from graphql_schema.permissions import ScopePermission
+from resolvers.compiled.selection import node_selection
+from resolvers.compiled.walk import (
+    NotCompilable,
+    Walk,
+    field_arguments,
+    object_type,
+    strawberry_fields,
+    walk_for,
+)
 from resolvers.orders.queries import order_query, orders_query
 from resolvers.reference.queries import reference_list
 
 log = logging.getLogger(__name__)
 
-# Scalars whose JSON db.graph_json renders exactly as Strawberry serialises them.
-# Not JSON: PostgreSQL's text of a number is not always what Python's float makes of it.
-_RENDERED_SCALARS = frozenset({"String", "Int", "Boolean", "Decimal", "DateTime", "Date"})
-
 
 # Where a page's nodes go: a `nodes` field by its key, or an `edges` field's `node` by both keys.
 _NodesAt: TypeAlias = tuple[Literal["nodes", "edges"], str, str | None]
-
-
-class NotCompilable(Exception):
-    """The query needs something only the reference path does."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Walk:
-    """What collecting fields needs, for one operation."""
-
-    schema: Schema
-    fragments: dict[str, FragmentDetails]
-    variables: VariableValues
-    operation: Any
-    settings: Settings
-
-    @property
-    def graphql(self) -> GraphQLSchema:
-        return self.schema._schema
-
-    def subfields(
-        self, parent_type: GraphQLObjectType, details: list[FieldDetails]
-    ) -> dict[str, list[FieldDetails]]:
-        collected = collect_subfields(
-            self.graphql, self.fragments, self.variables, self.operation, parent_type, details
-        )
-        if collected.new_defer_usages or collected.forbidden_directive_instances:
-            raise NotCompilable("@defer")
-        return collected.grouped_field_set
 
 
 async def execute_compiled(
@@ -136,7 +82,7 @@ async def execute_compiled(
 ) -> dict[str, Any] | None:
     """The query's `data`, or None when the reference path must answer it."""
     try:
-        walk = _walk_for(schema, document, operation_name, raw_variables, context.settings)
+        walk = walk_for(schema, document, operation_name, raw_variables, context.settings)
         if walk is None:
             return None
         query_type = walk.graphql.query_type
@@ -172,40 +118,17 @@ async def execute_compiled(
         return None
 
 
-def _permitted(walk: _Walk, root: str, context: AppContext) -> bool:
+def _permitted(walk: Walk, root: str, context: AppContext) -> bool:
     """The root field's own scope permissions (graphql_schema/query.py), as declared there."""
-    permissions = _strawberry_fields("Query", walk.schema)[root].permission_classes
+    permissions = strawberry_fields("Query", walk.schema)[root].permission_classes
     return all(
         issubclass(permission, ScopePermission) and context.principal.allows(permission.scope)
         for permission in permissions
     )
 
 
-def _walk_for(
-    schema: Schema,
-    document: DocumentNode,
-    operation_name: str | None,
-    raw_variables: dict[str, Any] | None,
-    settings: Settings,
-) -> _Walk | None:
-    operation = get_operation_ast(document, operation_name)
-    if operation is None or operation.operation is not OperationType.QUERY:
-        return None
-    variables = get_variable_values(
-        schema._schema, operation.variable_definitions or (), raw_variables or {}
-    )
-    if not isinstance(variables, VariableValues):
-        return None  # the reference path reports the variables' errors
-    fragments = {
-        definition.name.value: FragmentDetails(definition)
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    return _Walk(schema, fragments, variables, operation, settings)
-
-
 async def _list(
-    walk: _Walk, field: GraphQLField, details: list[FieldDetails], context: AppContext
+    walk: Walk, field: GraphQLField, details: list[FieldDetails], context: AppContext
 ) -> dict[str, Any]:
     """A root list: the page's nodes from one statement, the envelope around them here."""
     name = details[0].node.name.value
@@ -217,9 +140,9 @@ async def _list(
         last=kwargs.get("last"),
         before=kwargs.get("before"),
     )
-    python_name = _strawberry_fields("Query", walk.schema)[name].python_name
+    python_name = strawberry_fields("Query", walk.schema)[name].python_name
     query, ordering = _list_query(python_name, kwargs, context.loaders.company_ids)
-    connection_type = _object_type(field.type)
+    connection_type = object_type(field.type)
     envelope = walk.subfields(connection_type, details)
     node_selections = _node_selections(walk, connection_type, envelope, ordering.id.class_)
     columns = [_node_column(selection, context) for selection in node_selections.values()]
@@ -281,7 +204,7 @@ class _Page:
 
 
 async def _order(
-    walk: _Walk, field: GraphQLField, details: list[FieldDetails], context: AppContext
+    walk: Walk, field: GraphQLField, details: list[FieldDetails], context: AppContext
 ) -> Any:
     """Query.order: the order's JSON from one statement, or null."""
     kwargs = _root_arguments(walk, "order", field, details)
@@ -291,7 +214,7 @@ async def _order(
         kwargs.get("company_id"),
         company_ids=context.loaders.company_ids,
     )
-    selection = _selection(walk, _object_type(field.type), models.Order, details)
+    selection = node_selection(walk, object_type(field.type), models.Order, details)
     found = await first_two(
         context.session, statement.with_only_columns(_node_column(selection, context))
     )
@@ -311,17 +234,21 @@ def _node_value(value: Any, *, raw_json: bool) -> Any:
     return orjson.Fragment(value) if raw_json else value
 
 
-_Root: TypeAlias = Callable[[_Walk, GraphQLField, list[FieldDetails], AppContext], Awaitable[Any]]
+_Root: TypeAlias = Callable[[Walk, GraphQLField, list[FieldDetails], AppContext], Awaitable[Any]]
+
+
 _LISTS = ("orders", "companies", "clients", "agents", "products", "seasons", "paymentMethods")
+
+
 _ROOTS: dict[str, _Root] = {"order": _order} | dict.fromkeys(_LISTS, _list)
 
 
 def _root_arguments(
-    walk: _Walk, name: str, field: GraphQLField, details: list[FieldDetails]
+    walk: Walk, name: str, field: GraphQLField, details: list[FieldDetails]
 ) -> dict[str, Any]:
     """The root field's arguments as its resolver receives them, Strawberry inputs and all."""
-    values = _arguments(walk, field, details)
-    strawberry_field = _strawberry_fields("Query", walk.schema)[name]
+    values = field_arguments(walk, field, details)
+    strawberry_field = strawberry_fields("Query", walk.schema)[name]
     arguments = convert_arguments(
         values,
         strawberry_field.arguments,
@@ -332,32 +259,25 @@ def _root_arguments(
     return arguments
 
 
-def _arguments(walk: _Walk, field: GraphQLField, details: list[FieldDetails]) -> dict[str, Any]:
-    """The field's coerced arguments; one response key must not ask with two sets of them."""
-    if len({detail.node.arguments for detail in details}) > 1:
-        raise NotCompilable("one response key with differing arguments")
-    return get_argument_values(field, details[0].node, walk.variables)
-
-
 def _node_selections(
-    walk: _Walk,
+    walk: Walk,
     connection_type: GraphQLObjectType,
     envelope: dict[str, list[FieldDetails]],
     model: type[Base],
 ) -> dict[_NodesAt, Selection]:
     """Every selection of the page's nodes: one per `nodes` key and per `edges { node }` key."""
-    node_type = _object_type(connection_type.fields["nodes"].type)
-    edge_type = _object_type(connection_type.fields["edges"].type)
+    node_type = object_type(connection_type.fields["nodes"].type)
+    edge_type = object_type(connection_type.fields["edges"].type)
     selections: dict[_NodesAt, Selection] = {}
     for key, details in envelope.items():
         name = details[0].node.name.value
         if name == "nodes":
-            selections[("nodes", key, None)] = _selection(walk, node_type, model, details)
+            selections[("nodes", key, None)] = node_selection(walk, node_type, model, details)
         elif name == "edges":
             for edge_key, edge_details in walk.subfields(edge_type, details).items():
                 edge_field = edge_details[0].node.name.value
                 if edge_field == "node":
-                    selections[("edges", key, edge_key)] = _selection(
+                    selections[("edges", key, edge_key)] = node_selection(
                         walk, node_type, model, edge_details
                     )
                 elif edge_field not in ("cursor", "__typename"):
@@ -368,13 +288,13 @@ def _node_selections(
 
 
 def _edges(
-    walk: _Walk,
+    walk: Walk,
     connection_type: GraphQLObjectType,
     key: str,
     details: list[FieldDetails],
     page: _Page,
 ) -> list[dict[str, Any]]:
-    edge_type = _object_type(connection_type.fields["edges"].type)
+    edge_type = object_type(connection_type.fields["edges"].type)
     shape = walk.subfields(edge_type, details)
     nodes = {
         edge_key: page.nodes(("edges", key, edge_key))
@@ -397,9 +317,9 @@ def _edges(
 
 
 def _page_info(
-    walk: _Walk, connection_type: GraphQLObjectType, details: list[FieldDetails], page: _Page
+    walk: Walk, connection_type: GraphQLObjectType, details: list[FieldDetails], page: _Page
 ) -> dict[str, Any]:
-    page_info_type = _object_type(connection_type.fields["pageInfo"].type)
+    page_info_type = object_type(connection_type.fields["pageInfo"].type)
     rows = page.keyset.rows
     values = {
         "hasNextPage": lambda: page.keyset.has_next,
@@ -412,157 +332,3 @@ def _page_info(
         key: values[field_details[0].node.name.value]()
         for key, field_details in walk.subfields(page_info_type, details).items()
     }
-
-
-def _selection(
-    walk: _Walk,
-    graphql_type: GraphQLObjectType,
-    model: type[Base],
-    details: list[FieldDetails],
-) -> Selection:
-    """The selection on `graphql_type` (rows of `model`) as items db.graph_json can build."""
-    items: list[tuple[str, Item]] = []
-    fields = _strawberry_fields(graphql_type.name, walk.schema)
-    for key, field_details in walk.subfields(graphql_type, details).items():
-        node = field_details[0].node
-        name = node.name.value
-        if name == "__typename":
-            items.append((key, Constant(graphql_type.name)))
-            continue
-        field = fields.get(name)
-        if field is None or field.permission_classes:
-            raise NotCompilable(f"{graphql_type.name}.{name}")
-        items.append((key, _item(walk, graphql_type, model, field, field_details)))
-    if len(items) > MAX_KEYS:
-        raise NotCompilable("too many fields for json_build_object")
-    return Selection(model, tuple(items))
-
-
-def _item(
-    walk: _Walk,
-    graphql_type: GraphQLObjectType,
-    model: type[Base],
-    field: StrawberryField,
-    details: list[FieldDetails],
-) -> Item:
-    name = field.python_name
-    graphql_field = graphql_type.fields[details[0].node.name.value]
-    link = graph.LINKS.get((model, name))
-    if isinstance(link, graph.PagedChildren):
-        return _page_of(walk, graphql_field, link, details)
-    if any(detail.node.arguments for detail in details):
-        raise NotCompilable(f"{graphql_type.name}.{name} takes arguments")
-    if graphql_field is graphql_type.fields.get("id") and _is_node(graphql_type):
-        return GlobalId(graphql_type.name)
-    if link is not None:
-        target = _object_type(graphql_field.type)
-        is_list = isinstance(get_nullable_type(graphql_field.type), GraphQLList)
-        if is_list != isinstance(link, graph.Children):
-            raise NotCompilable(f"{graphql_type.name}.{name} and its link disagree")
-        return Linked(link, _selection(walk, target, link.model, details))
-    if field.base_resolver is not None or not hasattr(model, name):
-        raise NotCompilable(f"{graphql_type.name}.{name} has a resolver")
-    _require_rendered(get_named_type(graphql_field.type))
-    return Column(name)
-
-
-def _page_of(
-    walk: _Walk, field: GraphQLField, link: graph.PagedChildren, details: list[FieldDetails]
-) -> PageOf:
-    """A connection nested in a node, paged forward from its start: `first` and no cursors."""
-    arguments = _arguments(walk, field, details)
-    try:
-        request = page_request(walk.settings, **arguments)
-    except PageArgumentError as refused:  # the reference path says so
-        raise NotCompilable(str(refused)) from refused
-    if request.backward or request.after is not None or request.before is not None:
-        raise NotCompilable("a nested page from a cursor or from the end")
-    limit = request.limit
-    connection_type = _object_type(field.type)
-    node_type = _object_type(connection_type.fields["nodes"].type)
-    envelope: list[tuple[str, Envelope]] = []
-    for key, field_details in walk.subfields(connection_type, details).items():
-        name = field_details[0].node.name.value
-        if name == "__typename":
-            envelope.append((key, Constant(connection_type.name)))
-        elif name == "totalCount":
-            envelope.append((key, TotalCount()))
-        elif name == "nodes":
-            envelope.append((key, Nodes(_selection(walk, node_type, link.model, field_details))))
-        elif name == "pageInfo":
-            page_info_type = _object_type(connection_type.fields["pageInfo"].type)
-            shape = walk.subfields(page_info_type, field_details)
-            envelope.append((key, PageInfo(tuple(_page_info_part(page_info_type, shape)))))
-        else:  # edges
-            edge_type = _object_type(connection_type.fields["edges"].type)
-            shape = walk.subfields(edge_type, field_details)
-            parts = tuple(_edge_part(walk, edge_type, node_type, link.model, shape))
-            envelope.append((key, Edges(parts)))
-    return PageOf(link, limit, tuple(envelope))
-
-
-def _page_info_part(
-    page_info_type: GraphQLObjectType, shape: dict[str, list[FieldDetails]]
-) -> Iterator[tuple[str, str | Constant]]:
-    for key, details in shape.items():
-        name = details[0].node.name.value
-        if name == "__typename":
-            yield key, Constant(page_info_type.name)
-        elif name in ("hasNextPage", "hasPreviousPage"):
-            yield key, name
-        else:
-            raise NotCompilable("cursors of a nested page")
-
-
-def _edge_part(
-    walk: _Walk,
-    edge_type: GraphQLObjectType,
-    node_type: GraphQLObjectType,
-    model: type[Base],
-    shape: dict[str, list[FieldDetails]],
-) -> Iterator[tuple[str, Selection | Constant]]:
-    for key, details in shape.items():
-        name = details[0].node.name.value
-        if name == "__typename":
-            yield key, Constant(edge_type.name)
-        elif name == "node":
-            yield key, _selection(walk, node_type, model, details)
-        else:
-            raise NotCompilable("cursors of a nested page")
-
-
-def _is_node(graphql_type: GraphQLObjectType) -> bool:
-    return any(interface.name == "Node" for interface in graphql_type.interfaces)
-
-
-def _require_rendered(named: GraphQLNamedType) -> None:
-    if isinstance(named, GraphQLScalarType) and named.name in _RENDERED_SCALARS:
-        return
-    if isinstance(named, GraphQLEnumType) and _enum_values_are_names(named):
-        return
-    raise NotCompilable(f"scalar {named.name}")
-
-
-@cache
-def _enum_values_are_names(enum: GraphQLEnumType) -> bool:
-    """Enums are stored by value and answered by name: the same text for ours."""
-    return all(
-        getattr(value.value, "value", value.value) == name for name, value in enum.values.items()
-    )
-
-
-def _object_type(type_: Any) -> GraphQLObjectType:
-    named = get_named_type(type_)
-    if not isinstance(named, GraphQLObjectType):
-        raise NotCompilable(f"{named.name} is abstract")
-    return named
-
-
-@cache
-def _strawberry_fields(type_name: str, schema: Schema) -> dict[str, StrawberryField]:
-    """A type's Strawberry fields by GraphQL name."""
-    definition = schema.get_type_by_name(type_name)
-    if not isinstance(definition, StrawberryObjectDefinition):
-        raise NotCompilable(type_name)
-    converter = schema.config.name_converter
-    return {converter.get_graphql_name(field): field for field in definition.fields}
