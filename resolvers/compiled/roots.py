@@ -1,7 +1,7 @@
 """The compiled read path: a query the read graph can answer whole skips field-by-field execution.
 
 graphql-core spends ~12 us per field, and a page of 50 nested orders has ~2,000 of them. When
-every field a query selects is a column, a derived value or a link of db.graph, the page is
+every field a query selects is a column (or a hybrid property) or a link of db.graph, the page is
 built instead by one SQL statement whose rows are the nodes' JSON (db.graph_json), and only the
 connection's envelope (cursors, pageInfo, totalCount) is assembled here. The roots it knows are
 `order` and the root lists (orders, companies, clients, agents, products, seasons, payment
@@ -18,16 +18,8 @@ from typing import Any, Literal, TypeAlias
 
 import orjson
 import sqlalchemy as sa
-from graphql import (
-    DocumentNode,
-    GraphQLError,
-    GraphQLField,
-    GraphQLObjectType,
-)
-from graphql.execution.collect_fields import (
-    FieldDetails,
-    collect_fields,
-)
+from graphql import DocumentNode, GraphQLError, GraphQLField, GraphQLObjectType
+from graphql.execution.collect_fields import FieldDetails, collect_fields
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
 from strawberry import Schema
@@ -36,18 +28,8 @@ from strawberry.types.arguments import convert_arguments
 from app.context import AppContext
 from db import models
 from db.base import Base
-from db.graph_json import (
-    Selection,
-    root_json,
-)
-from db.pagination import (
-    Ordering,
-    Page,
-    PageArgumentError,
-    count,
-    keyset_statement,
-    page_from,
-)
+from db.graph_json import Selection, root_json
+from db.pagination import Ordering, Page, PageArgumentError, count, keyset_statement, page_from
 from db.queries.orders import first_two
 from graphql_schema.connection import page_request
 from graphql_schema.errors import QueryInputError

@@ -37,9 +37,7 @@ from db.graph_json import (
     Selection,
     TotalCount,
 )
-from db.pagination import (
-    PageArgumentError,
-)
+from db.pagination import PageArgumentError
 from graphql_schema.connection import page_request
 from resolvers.compiled.walk import (
     NotCompilable,
