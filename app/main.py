@@ -5,12 +5,14 @@ import logging
 
 import orjson
 import sqlalchemy as sa
+from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -25,6 +27,7 @@ from app.middleware import (
     RequestIdMiddleware,
     authenticate,
 )
+from app.request_bounds import EnvelopeError, RequestBoundsMiddleware
 from app.settings import Settings, get_settings
 from graphql_schema.schema import schema
 
@@ -81,6 +84,21 @@ class GraphQLApp(GraphQL[AppContext, None]):
         context.act_as(principal)
         return UNSET
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's own refusals (a GET mutation, bad GET variables...) as JSON errors too."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as error:
+            response = EnvelopeError(error.reason, status=error.status_code).response()
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson, as RequestBoundsMiddleware parsed it: one reading of what JSON is."""
+        return orjson.loads(data)
+
     def encode_json(self, data: object) -> bytes:
         """orjson: a page of 50 nested orders is ~90 kB, which the standard library is slow at."""
         return orjson.dumps(data)
@@ -126,6 +144,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(RequestIdMiddleware),
             Middleware(DbSessionMiddleware),
             Middleware(ApiKeyMiddleware),
+            Middleware(RequestBoundsMiddleware, settings=settings),
         ],
         lifespan=lifespan(settings),
     )

@@ -37,7 +37,25 @@ class Settings(BaseSettings):
         default=2.0, gt=0, description="Seconds one inventory call may take."
     )
     inventory_port: int = Field(default=8001, ge=1, le=65535)
-    max_query_depth: int = Field(default=12, ge=2)
+    max_request_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest request body (or GET query string)."
+    )
+    max_bulk_request_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1024,
+        description="Largest body from a key holding order.bulkwrite, for big background jobs.",
+    )
+    max_query_bytes: int = Field(default=64 * 1024, ge=1024, description="Largest document.")
+    max_json_depth: int = Field(
+        default=32, ge=4, description="Deepest nesting of arrays and objects in the variables."
+    )
+    max_query_depth: int = Field(
+        default=15, ge=2, description="Deepest field nesting, introspection fields included."
+    )
+    max_field_repeats: int = Field(
+        default=5, ge=1, description="Copies of one field (or alias) in one selection set."
+    )
+    max_directives: int = Field(default=5, ge=1, description="Directives on one field or fragment.")
     max_query_aliases: int = Field(default=30, ge=0)
     max_query_tokens: int = Field(default=5000, ge=100)
     max_query_cost: int = Field(
