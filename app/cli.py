@@ -44,6 +44,8 @@ def serve(settings: Settings, _: argparse.Namespace) -> None:
             port=settings.port,
             log_level=settings.log_level,
             log_config=None,
+            # requests still running then are cancelled, so a stuck one cannot hold the exit
+            timeout_graceful_shutdown=settings.shutdown_grace_s,
         )
 
 
@@ -154,6 +156,8 @@ def inventory_serve(settings: Settings, _: argparse.Namespace) -> None:
             port=settings.inventory_port,
             log_level=settings.log_level,
             log_config=None,
+            # requests still running then are cancelled, so a stuck one cannot hold the exit
+            timeout_graceful_shutdown=settings.shutdown_grace_s,
         )
 
 

@@ -38,7 +38,11 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     async def run(app: Starlette) -> AsyncIterator[None]:
         with database(settings) as database_url:
             await upgrade_async(database_url)
-            engine = make_engine(database_url, pool_size=settings.db_pool_size)
+            engine = make_engine(
+                database_url,
+                pool_size=settings.db_pool_size,
+                statement_timeout_s=settings.statement_timeout_s,
+            )
             app.state.engine = engine
             app.state.sessionmaker = make_sessionmaker(engine)
             app.state.inventory_guard = InventoryGuard.from_settings(settings)

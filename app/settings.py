@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     default_page_size: int = Field(default=20, ge=1)
     max_page_size: int = Field(default=100, ge=1, le=1000)
     db_pool_size: int = Field(default=10, ge=1)
+    statement_timeout_s: float = Field(
+        default=5.0, gt=0, description="Longest one SQL statement of a request may run."
+    )
+    shutdown_grace_s: float = Field(
+        default=10.0, ge=0, description="On SIGTERM, how long requests in flight may finish."
+    )
     inventory_url: str | None = Field(
         default=None, description="Inventory service base URL; unset means in process."
     )

@@ -45,14 +45,28 @@ class LockedAsyncSession(AsyncSession):
         return locked
 
 
-def make_engine(database_url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
-    """The pool; JSON columns decode with orjson, several times faster than the standard one."""
+def make_engine(
+    database_url: str,
+    *,
+    pool_size: int = 10,
+    statement_timeout_s: float | None = None,
+    **kwargs: Any,
+) -> AsyncEngine:
+    """The pool; JSON columns decode with orjson, several times faster than the standard one.
+
+    With a statement timeout, PostgreSQL cancels any statement on these connections that runs
+    longer (waiting for a lock included), so no request holds the database for long.
+    """
+    server_settings = {}
+    if statement_timeout_s is not None:
+        server_settings["statement_timeout"] = f"{max(round(statement_timeout_s * 1000), 1)}ms"
     return create_async_engine(
         database_url,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
         json_deserializer=orjson.loads,
+        connect_args={"server_settings": server_settings},
         **kwargs,
     )
 

@@ -74,8 +74,32 @@ def client_extensions(error: GraphQLError) -> dict[str, Any] | None:
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Let deliberate errors through; hide everything else (it is logged with the request id)."""
+    """Let deliberate errors through; hide everything else (it is logged with the request id).
+
+    A statement PostgreSQL cancelled at the statement timeout is masked too (its message holds
+    the SQL) but is no bug: it is logged as a warning and told as TIMEOUT (see ClientErrors).
+    """
     if is_deliberate(error):
         return False
+    if timed_out(error):
+        log.warning("statement timeout at %s", error.path)
+        return True
     log.error("unexpected error at %s", error.path, exc_info=error.original_error)
     return True
+
+
+_QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by its timeout
+
+
+def timed_out(error: BaseException | None) -> bool:
+    """Whether the error, or what caused it, is PostgreSQL cancelling a statement."""
+    seen = 0
+    while error is not None and seen < 10:
+        if getattr(error, "sqlstate", None) == _QUERY_CANCELED:
+            return True
+        if isinstance(error, GraphQLError):
+            error = error.original_error
+        else:
+            error = getattr(error, "orig", None) or error.__cause__
+        seen += 1
+    return False

@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLError, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import MaskErrors, SchemaExtension, ValidationCache
 from strawberry.types.graphql import OperationType
 
 from app.observability import request_id_var
-from graphql_schema.errors import client_extensions
+from graphql_schema.errors import client_extensions, timed_out
 from graphql_schema.limits import Bounds, exceeded, measure
+from graphql_schema.repetition import repetition_exceeded
 from resolvers.compiled import execute_compiled
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,13 @@ class ClientErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL", "requestId": request_id_var.get()}
+        if timed_out(error):
+            masked.message = (
+                "the request ran past the database's statement timeout and was cancelled;"
+                " nothing it was writing was kept: ask for less (a smaller page, a narrower"
+                " filter) or retry"
+            )
+            masked.extensions = {"code": "TIMEOUT", "requestId": request_id_var.get()}
         return masked
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -199,4 +207,37 @@ class ParsingAndIntrospection(SchemaExtension):
                 *execution.validation_rules,
                 NoSchemaIntrospectionCustomRule,
             )
+        yield
+
+
+class RepetitionThenValidation(ValidationCache):
+    """Refuses a document with too many copies of a field or directives, before validating it.
+
+    Validation (cached per document) then runs only on documents within those bounds.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        execution = self.execution_context
+        settings = execution.context.settings
+        assert execution.graphql_document is not None
+        problem = repetition_exceeded(
+            execution.graphql_document,
+            max_field_repeats=settings.max_field_repeats,
+            max_directives=settings.max_directives,
+        )
+        if problem is None:
+            yield from super().on_validate()
+            return
+        name, actual, limit = problem
+        execution.pre_execution_errors = [
+            GraphQLError(
+                f"query {name} is {actual}, over the limit of {limit}",
+                extensions={
+                    "code": "LIMIT_EXCEEDED",
+                    "bound": name,
+                    "actual": actual,
+                    "limit": limit,
+                },
+            )
+        ]
         yield

@@ -2,7 +2,8 @@
 
 The estimate is GitHub's: a connection multiplies everything below it by its page size (first or
 last, else the default), a plain list by a fixed factor, and the cost is the sum over every
-object the query could return. Introspection fields are not counted.
+object the query could return. Introspection fields cost a flat amount, and count for depth
+like any other field (a chain of `ofType` is as deep as it looks).
 """
 
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from graphql import (
 )
 
 INTROSPECTION_COST = 100  # per __schema or __type field, whatever it selects
+INTROSPECTION_TYPES = {"__schema": "__Schema", "__type": "__Type"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +159,14 @@ class _Walker:
 
     def _field(self, node: FieldNode, parent: Any, depth: int, factor: int) -> tuple[int, int]:
         self.aliases += node.alias is not None
-        if node.name.value in ("__schema", "__type"):
-            # Introspection answers are big but bounded: a flat cost, and no depth, since
-            # GraphiQL's own introspection query nests ofType deeply.
-            return depth, factor * INTROSPECTION_COST
+        if node.name.value in INTROSPECTION_TYPES:
+            # Introspection answers are big but bounded: a flat cost; the walk, at factor 0,
+            # only measures the depth
+            named = self.schema.get_type(INTROSPECTION_TYPES[node.name.value])
+            if node.selection_set is None:
+                return depth + 1, factor * INTROSPECTION_COST
+            level, _ = self.walk(node.selection_set, named, depth=depth + 1, factor=0)
+            return level, factor * INTROSPECTION_COST
         definition = getattr(parent, "fields", {}).get(node.name.value)
         if definition is None or node.selection_set is None:
             return depth + 1, 0

@@ -4,7 +4,7 @@ import strawberry
 
 from graphql_schema.bulk_mutation import BulkMutation
 from graphql_schema.bulk_operation_mutation import BulkOperationMutation
-from graphql_schema.input_texts import refuse_unstorable_texts
+from graphql_schema.input_values import refuse_unstorable_values
 from graphql_schema.inventory_mutation import InventoryMutation
 from graphql_schema.order_mutation import OrderMutation
 from graphql_schema.reference_mutation import ReferenceMutation
@@ -17,4 +17,4 @@ class Mutation(
     pass
 
 
-refuse_unstorable_texts(Mutation, checked_per_item={"bulk_import_orders", "batch_update_orders"})
+refuse_unstorable_values(Mutation, checked_per_item={"bulk_import_orders", "batch_update_orders"})

@@ -8,7 +8,7 @@ from graphql_schema.bulk_operations.types import BulkOperation
 from graphql_schema.clients.types import Client
 from graphql_schema.companies.types import Company
 from graphql_schema.connection import Connection
-from graphql_schema.input_texts import refuse_unstorable_arguments_of
+from graphql_schema.input_values import refuse_unstorable_arguments_of
 from graphql_schema.orders.types import Order
 from graphql_schema.payment_methods.types import PaymentMethod
 from graphql_schema.permissions import BulkWrite, OrderRead

@@ -1,8 +1,8 @@
 """The schema object: `strawberry export-schema graphql_schema.schema:schema` points here."""
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import ParserCache
 from strawberry.types import ExecutionContext
 
 from graphql_schema.agents.types import Agent
@@ -15,6 +15,7 @@ from graphql_schema.extensions import (
     CompiledReads,
     ParsingAndIntrospection,
     QueryBudget,
+    RepetitionThenValidation,
     token_limit_extensions,
 )
 from graphql_schema.mutation import Mutation
@@ -39,13 +40,15 @@ class OrdersSchema(strawberry.Schema):
     ) -> None:
         """Log only the unexpected errors (MaskErrors does, with the request id).
 
-        Errors raised before the operation's extensions run (the parser's token limit) only
-        pass through here, so this is where they get their code.
+        Errors raised before the operation's extensions run (the parser's: its token limit,
+        syntax, nesting) only pass through here, so this is where they get their code.
         """
         for error in errors:
             extensions = token_limit_extensions(error)
             if extensions is not None:
                 error.extensions = extensions
+            elif isinstance(error, GraphQLSyntaxError) and not error.extensions:
+                error.extensions = {"code": "INVALID"}
 
 
 schema = OrdersSchema(
@@ -56,7 +59,7 @@ schema = OrdersSchema(
     extensions=[
         ParsingAndIntrospection,
         lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        lambda: RepetitionThenValidation(maxsize=256),
         QueryBudget,
         CompiledReads,
         lambda: ClientErrors(should_mask_error=should_mask),

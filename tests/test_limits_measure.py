@@ -1,8 +1,9 @@
 """measure() on parsed documents against the real schema: depth, aliases and estimated cost."""
 
 import pytest
-from graphql import parse, validate
+from graphql import get_introspection_query, parse, validate
 
+from app.settings import Settings
 from graphql_schema.limits import INTROSPECTION_COST, Bounds, Measures, exceeded, measure
 from graphql_schema.schema import schema
 
@@ -78,16 +79,35 @@ def test_every_alias_counts_even_inside_a_fragment_used_twice():
     assert measured("{ c: companies { t: totalCount } orders { totalCount } }").aliases == 2
 
 
-def test_introspection_costs_a_flat_amount_and_no_depth():
+def test_introspection_costs_a_flat_amount_and_counts_for_depth():
     flat = INTROSPECTION_COST
-    assert measured("{ __schema { types { name fields { name } } } }") == Measures(0, 0, flat)
-    assert measured('{ __type(name: "Order") { name fields { name } } }') == Measures(0, 0, flat)
+    assert measured("{ __schema { types { name fields { name } } } }") == Measures(4, 0, flat)
+    assert measured('{ __type(name: "Order") { name fields { name } } }') == Measures(3, 0, flat)
     assert measured("{ a: __schema { types { name } } b: __schema { types { name } } }") == (
-        Measures(0, 2, 2 * flat)
+        Measures(3, 2, 2 * flat)
     )
     assert measured("{ __typename orders(first: 2) { __typename totalCount } }") == Measures(
         2, 0, 2
     )
+
+
+def test_a_chain_of_of_type_is_as_deep_as_it_looks():
+    chain = '{ __type(name: "Order") { ' + "ofType { " * 30 + "name" + " }" * 31 + " }"
+    measures = measured(chain)
+    assert measures.depth == 32  # __type, 30 ofType and the leaf
+    assert exceeded(measures, BOUNDS) == ("depth", 32, 10)
+
+
+def test_the_full_introspection_query_fits_the_default_depth():
+    query = get_introspection_query(
+        descriptions=True,
+        specified_by_url=True,
+        directive_is_repeatable=True,
+        schema_description=True,
+        input_value_deprecation=True,
+    )
+    default = Settings.model_fields["max_query_depth"].default
+    assert measured(query).depth <= default
 
 
 def test_the_named_operation_is_measured():

@@ -5,6 +5,7 @@ from enum import Enum
 
 import strawberry
 
+from app.domain.storable import SEARCH_MAX
 from graphql_schema.enums import OrderStatusEnum, OrderTypeEnum
 
 
@@ -43,5 +44,8 @@ class OrderFilter:
         " running transaction can still precede, so a change appears once it has committed.",
     )
     search: str | None = strawberry.field(
-        default=None, description="Text contained in the order number or the client's name."
+        default=None,
+        description="Text contained in the order number or the client's name;"
+        f" at most {SEARCH_MAX} characters.",
+        metadata={"max_length": SEARCH_MAX},
     )

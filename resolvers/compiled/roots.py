@@ -33,7 +33,7 @@ from db.pagination import Ordering, Page, PageArgumentError, count, keyset_state
 from db.queries.orders import first_two
 from graphql_schema.connection import page_request
 from graphql_schema.errors import QueryInputError
-from graphql_schema.input_texts import refuse_unstorable_arguments
+from graphql_schema.input_values import refuse_unstorable_arguments
 from graphql_schema.orders.filters import OrderSort
 from graphql_schema.permissions import ScopePermission
 from resolvers.compiled.selection import node_selection

@@ -13,7 +13,7 @@ from app.domain.errors import ErrorCode
 from app.domain.imports import size_errors
 from db import models
 from graphql_schema.errors import UserError, input_path
-from graphql_schema.input_texts import unstorable_texts
+from graphql_schema.input_values import unstorable_values
 from graphql_schema.orders.bulk import (
     BatchAction,
     BatchOrderResult,
@@ -63,7 +63,7 @@ async def batch_update_orders(
 async def _run(ctx: AppContext, action: BatchAction, index: int, item: Any) -> BatchOrderResult:
     """One item, committed or rolled back on its own, as its single mutation would be."""
     change = _CHANGES[action]
-    unstorable = unstorable_texts(item)
+    unstorable = unstorable_values(item)
     try:
         if unstorable:
             row, errors = None, [UserError.from_domain(error) for error in unstorable]

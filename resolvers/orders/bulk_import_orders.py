@@ -23,7 +23,7 @@ from db.constraints import violated_unique_field
 from db.engine import unit_of_work
 from db.queries import imports as queries
 from graphql_schema.errors import UserError, input_path
-from graphql_schema.input_texts import unstorable_texts
+from graphql_schema.input_values import unstorable_values
 from graphql_schema.orders.bulk import (
     BulkImportOrdersInput,
     BulkImportOrdersPayload,
@@ -50,7 +50,7 @@ async def bulk_import(ctx: AppContext, orders: Sequence[ImportOrderInput]) -> li
     """Free of GraphQL payloads, so a command-line importer can run it too; never commits."""
     scope = ctx.loaders.company_ids
     # an order with text PostgreSQL cannot hold fails alone, before any lookup could trip on it
-    unstorable = [unstorable_texts(order) for order in orders]
+    unstorable = [unstorable_values(order) for order in orders]
     storable = [order for order, errors in zip(orders, unstorable, strict=True) if not errors]
     refs = await queries.references(ctx.session, _named(storable), company_ids=scope)
     plans = [

@@ -43,8 +43,14 @@ def aliased(count: int) -> str:
 
 
 def tokens(count: int) -> str:
-    """A query of exactly `count` lexical tokens: `{ companies { totalCount } }` is 6."""
-    return "{ companies { totalCount } " + "__typename " * (count - 6) + "}"
+    """A query of exactly `count` lexical tokens: `{ companies { totalCount } }` is 6.
+
+    The padding is inline fragments of 6 tokens each, then up to 5 `__typename`: no field is
+    repeated past the default bound within one selection set.
+    """
+    fragments, rest = divmod(count - 6, 6)
+    padding = "... on Query { __typename } " * fragments + "__typename " * rest
+    return "{ companies { totalCount } " + padding + "}"
 
 
 def refusal(bound: str, actual: int, limit: int) -> dict:
@@ -131,9 +137,11 @@ async def test_aliases_of_introspection_fields_count_too(client_for, bounded):
     assert body["errors"] == [refusal("aliases", ALIASES + 1, ALIASES)]
 
 
-async def test_introspection_counts_against_no_bound_but_its_nesting_is_capped(client_for, bounded):
+async def test_introspection_costs_a_flat_amount_and_its_nesting_is_capped(
+    client_for, settings_for
+):
     nested = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }"
-    async with client_for(bounded) as client:
+    async with client_for(settings_for()) as client:
         flat = await answer(
             client, "{ __schema { types { fields { type { name ofType { name } } } } } }"
         )
@@ -142,6 +150,15 @@ async def test_introspection_counts_against_no_bound_but_its_nesting_is_capped(c
     assert flat["extensions"]["cost"]["requestedQueryCost"] == INTROSPECTION_COST
     assert refused["data"] is None
     assert [e["message"] for e in refused["errors"]] == ["Maximum introspection depth exceeded"]
+
+
+async def test_introspection_fields_count_for_depth(client_for, bounded):
+    chain = '{ __type(name: "Order") { ' + "ofType { " * (DEPTH - 1) + "name" + " }" * DEPTH + " }"
+    async with client_for(bounded) as client:
+        refused = await answer(client, chain)
+        admitted = await answer(client, '{ __type(name: "Order") { ofType { ofType { name } } } }')
+    assert refused["errors"] == [refusal("depth", DEPTH + 1, DEPTH)]
+    assert admitted["data"] == {"__type": {"ofType": None}}
 
 
 # --- page size -----------------------------------------------------------------------------------

@@ -10,15 +10,17 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.api_keys import issue_key
 from app.settings import Settings
 from db import models
+from db.engine import LockedAsyncSession
+from tests.access.conftest import Tenant, make_tenant, purge_companies
 from tests.served import served
 
-REQUEST_BYTES = 8 * 1024
-BULK_REQUEST_BYTES = 32 * 1024
+REQUEST_BYTES = 64 * 1024
+BULK_REQUEST_BYTES = 256 * 1024
 QUERY_BYTES = 2 * 1024
 JSON_DEPTH = 8
 FIELD_REPEATS = 3
@@ -83,3 +85,12 @@ async def hostile(database_url: str, engine: AsyncEngine) -> AsyncIterator[Hosti
 
 def _bearer(key: str) -> dict[str, str]:
     return {"authorization": f"Bearer {key}"}
+
+
+@pytest.fixture(scope="module")
+async def tenant(engine: AsyncEngine) -> AsyncIterator[Tenant]:
+    """A committed company with a client, agent, product (100 in stock) and an order."""
+    sessions = async_sessionmaker(engine, class_=LockedAsyncSession, expire_on_commit=False)
+    made = await make_tenant(sessions)
+    yield made
+    await purge_companies(sessions, [made.code])

@@ -158,7 +158,7 @@ async def test_a_document_over_its_bound_is_a_413_before_parsing(hostile):
         ("query={ __typename }&variables=[", 400, "`variables` is not valid JSON"),
         ("query={ __typename }&variables=[1]", 400, "`variables` must be a JSON object"),
         ("variables={}", 400, "`query` must be a non-empty string"),
-        ("query=" + "x" * REQUEST_BYTES, 413, "the query string is larger"),
+        ("query=" + "x" * (QUERY_BYTES + 1), 413, "the document (`query`) is larger"),
         ("query=mutation { __typename }", 400, "mutations are not allowed when using GET"),
     ],
 )

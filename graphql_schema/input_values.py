@@ -1,11 +1,15 @@
-"""Texts PostgreSQL cannot store or compare, refused up front, before any query.
+"""Input values PostgreSQL cannot store or compare, or too long to be sensible, refused up front.
 
 In mutation inputs they are INVALID on their input path; in query arguments, an error naming
 the argument. Every text reaches SQL somewhere (a column, a lookup, a search, an event's JSON
-details), so one walk over all the arguments catches a NUL or a lone surrogate wherever it is.
+details), so one walk over all the arguments catches a NUL, a lone surrogate or a text over its
+length wherever it is; and an instant or a day outside the years the API stores.
+
+A text may be as long as TEXT_MAX, or as its field's `metadata={"max_length": n}` says.
 """
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from strawberry.extensions import FieldExtension
@@ -14,34 +18,45 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.maybe import Some
 
 from app.domain.errors import DomainError, InputPath, Invalid
-from app.domain.storable import text_problem
+from app.domain.storable import TEXT_MAX, instant_problem, text_problem
 from graphql_schema.errors import QueryInputError, UserError, input_path
 
 
-def unstorable_texts(value: Any, path: InputPath = ()) -> list[DomainError]:
-    """INVALID on every text in `value` (an input object, list or JSON) PostgreSQL cannot hold."""
+def unstorable_values(
+    value: Any, path: InputPath = (), max_length: int = TEXT_MAX
+) -> list[DomainError]:
+    """INVALID on every value in `value` (an input object, list or JSON) the API cannot hold."""
     if isinstance(value, str):
-        problem = text_problem(value)
+        problem = text_problem(value, max_length)
+        return [] if problem is None else [Invalid(problem, path=path)]
+    if isinstance(value, date):
+        problem = instant_problem(value)
         return [] if problem is None else [Invalid(problem, path=path)]
     if isinstance(value, Some):
-        return unstorable_texts(value.value, path)
+        return unstorable_values(value.value, path, max_length)
     if isinstance(value, list | tuple):
-        return [e for i, item in enumerate(value) for e in unstorable_texts(item, (*path, i))]
+        return [
+            e
+            for i, item in enumerate(value)
+            for e in unstorable_values(item, (*path, i), max_length)
+        ]
     if isinstance(value, Mapping):  # a JSON argument: its keys are stored too
         return [
             e
             for key, item in value.items()
-            for e in [*unstorable_texts(str(key), path), *unstorable_texts(item, (*path, key))]
+            for e in [*unstorable_values(str(key), path), *unstorable_values(item, (*path, key))]
         ]
     if has_object_definition(value):
         return [
             e
             for field in value.__strawberry_definition__.fields
-            for e in unstorable_texts(
-                getattr(value, field.python_name, None), (*path, field.python_name)
+            for e in unstorable_values(
+                getattr(value, field.python_name, None),
+                (*path, field.graphql_name or field.python_name),
+                (field.metadata or {}).get("max_length", TEXT_MAX),
             )
         ]
-    return []  # numbers, dates, enums, and global ids (decoded and checked on their own)
+    return []  # numbers, enums, and global ids (decoded and checked on their own)
 
 
 class RefuseUnstorableTexts(FieldExtension):
@@ -51,13 +66,13 @@ class RefuseUnstorableTexts(FieldExtension):
     """
 
     async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
-        errors = unstorable_texts(kwargs.get("input"))
+        errors = unstorable_values(kwargs.get("input"))
         if errors:
             return self._payload(errors)
         return await next_(source, info, **kwargs)
 
     def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
-        errors = unstorable_texts(kwargs.get("input"))
+        errors = unstorable_values(kwargs.get("input"))
         if errors:
             return self._payload(errors)
         return next_(source, info, **kwargs)
@@ -70,7 +85,7 @@ class RefuseUnstorableTexts(FieldExtension):
         self.field = field
 
 
-def refuse_unstorable_texts(mutation: type, *, checked_per_item: set[str]) -> None:
+def refuse_unstorable_values(mutation: type, *, checked_per_item: set[str]) -> None:
     """Put the check on every mutation but those that check each of their items themselves.
 
     One bad order in a bulk import fails that order, not the call.
@@ -83,7 +98,7 @@ def refuse_unstorable_texts(mutation: type, *, checked_per_item: set[str]) -> No
 def refuse_unstorable_arguments(arguments: Mapping[str, Any]) -> None:
     """Raise for the first query argument holding such a text, naming it (e.g. filter.search)."""
     for name, value in arguments.items():
-        problems = unstorable_texts(value, (name,))
+        problems = unstorable_values(value, (name,))
         if problems:
             raise QueryInputError(input_path(problems[0].path), problems[0].message)
 
