@@ -34,12 +34,19 @@ from graphql_schema.schema import schema
 log = logging.getLogger(__name__)
 
 
+_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 _NOBODY = Principal(key_id="anonymous", company_ids=frozenset(), scopes=frozenset())
 
 
 class GraphQLApp(GraphQL[AppContext, None]):
     def __init__(self, settings: Settings) -> None:
-        super().__init__(schema, allow_queries_via_get=True, multipart_uploads_enabled=False)
+        # GraphiQL needs introspection: one setting switches both off for a public deployment
+        super().__init__(
+            schema,
+            allow_queries_via_get=True,
+            multipart_uploads_enabled=False,
+            graphql_ide="graphiql" if settings.introspection_enabled else None,
+        )
         self.settings = settings
 
     async def get_context(
@@ -92,7 +99,8 @@ class GraphQLApp(GraphQL[AppContext, None]):
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as error:
-            response = EnvelopeError(error.reason, status=error.status_code).response()
+            code = _HTTP_CODES.get(error.status_code, "BAD_REQUEST")
+            response = EnvelopeError(error.reason, status=error.status_code, code=code).response()
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:

@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     list_cost_factor: int = Field(default=10, ge=1, description="Assumed size of a plain list.")
     rate_limit_capacity: int = Field(default=50_000, ge=1, description="Points per API key.")
     rate_limit_restore_rate: float = Field(default=2_500.0, gt=0, description="Points per second.")
-    introspection_enabled: bool = True
+    introspection_enabled: bool = Field(
+        default=True, description="Introspection and the GraphiQL page; false on a public API."
+    )
     compiled_reads_enabled: bool = Field(
         default=True, description="Answer order-graph queries with one SQL statement each."
     )

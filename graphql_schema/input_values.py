@@ -5,7 +5,8 @@ the argument. Every text reaches SQL somewhere (a column, a lookup, a search, an
 details), so one walk over all the arguments catches a NUL, a lone surrogate or a text over its
 length wherever it is; and an instant or a day outside the years the API stores.
 
-A text may be as long as TEXT_MAX, or as its field's `metadata={"max_length": n}` says.
+A search term (any argument or input field named `search`) may be SEARCH_MAX characters long,
+any other text TEXT_MAX.
 """
 
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.maybe import Some
 
 from app.domain.errors import DomainError, InputPath, Invalid
-from app.domain.storable import TEXT_MAX, instant_problem, text_problem
+from app.domain.storable import SEARCH_MAX, TEXT_MAX, instant_problem, text_problem
 from graphql_schema.errors import QueryInputError, UserError, input_path
 
 
@@ -53,10 +54,14 @@ def unstorable_values(
             for e in unstorable_values(
                 getattr(value, field.python_name, None),
                 (*path, field.graphql_name or field.python_name),
-                (field.metadata or {}).get("max_length", TEXT_MAX),
+                max_length_of(field.python_name),
             )
         ]
     return []  # numbers, enums, and global ids (decoded and checked on their own)
+
+
+def max_length_of(name: str) -> int:
+    return SEARCH_MAX if name == "search" else TEXT_MAX
 
 
 class RefuseUnstorableTexts(FieldExtension):
@@ -98,7 +103,7 @@ def refuse_unstorable_values(mutation: type, *, checked_per_item: set[str]) -> N
 def refuse_unstorable_arguments(arguments: Mapping[str, Any]) -> None:
     """Raise for the first query argument holding such a text, naming it (e.g. filter.search)."""
     for name, value in arguments.items():
-        problems = unstorable_values(value, (name,))
+        problems = unstorable_values(value, (name,), max_length_of(name))
         if problems:
             raise QueryInputError(input_path(problems[0].path), problems[0].message)
 

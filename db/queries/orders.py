@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from app.domain.vocabulary import OrderStatus, OrderType
@@ -100,13 +101,19 @@ def _write_horizon() -> sa.ColumnElement[datetime]:
 
 
 def _matches_text(text: str) -> sa.ColumnElement[bool]:
-    """The order number or the client's name contains the text."""
-    client_matches = (
-        sa.select(Partner.id)
-        .where(Partner.id == Order.client_id, contains_text((Partner.name,), text))
-        .exists()
+    """The order number or the client's name contains the text.
+
+    As a union of two id lookups, so each side can use its trigram index (migration 0009)
+    where pg_trgm exists; an OR with a correlated EXISTS would scan every order instead.
+    """
+    numbered, named = aliased(Order), aliased(Order)
+    by_number = sa.select(numbered.id).where(contains_text((numbered.number,), text))
+    by_client = (
+        sa.select(named.id)
+        .join(Partner, Partner.id == named.client_id)
+        .where(contains_text((Partner.name,), text))
     )
-    return sa.or_(contains_text((Order.number,), text), client_matches)
+    return Order.id.in_(sa.union(by_number, by_client))
 
 
 def select_order(order_id: int, *, company_ids: Collection[int]) -> Select[Any]:

@@ -47,5 +47,4 @@ class OrderFilter:
         default=None,
         description="Text contained in the order number or the client's name;"
         f" at most {SEARCH_MAX} characters.",
-        metadata={"max_length": SEARCH_MAX},
     )

@@ -110,3 +110,14 @@ async def test_a_search_of_megabytes_never_reaches_the_database(hostile):
 
     assert response.status_code == 413
     await still_serves(hostile)
+
+
+@pytest.mark.parametrize("root", ["companies", "clients", "agents", "products", "seasons"])
+async def test_every_list_search_is_a_short_term(hostile, root):
+    query = f"query S($text: String) {{ {root}(search: $text) {{ totalCount }} }}"
+    body = {"query": query, "variables": {"text": "a" * (SEARCH_MAX + 1)}}
+
+    response = await hostile.caller.post("/graphql", json=body)
+
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "INVALID", "argument": "search"}
