@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.domain.errors import InputPath, Invalid
+from app.domain.errors import DomainError, InputPath, Invalid, LimitExceeded
 from app.domain.storable import INTEGER_MAX
 
 CENT = Decimal("0.01")
@@ -13,6 +13,7 @@ ONE = Decimal("1")
 DEFAULT_TAX_RATE = Decimal("0.18")  # Peru's IGV; a company may carry its own rate
 AMOUNT_TOLERANCE = Decimal("0.01")  # how far an amount a client sends may be from ours
 MAX_AMOUNT = Decimal("1e12")  # NUMERIC(14, 2) holds less than this
+MAX_DISCOUNTS = 10  # per line and per order
 MAX_QUANTITY = 1_000_000_000  # fits the INTEGER columns with room for sums
 MAX_TOTAL_QUANTITY = INTEGER_MAX  # what an order's lines may add up to
 RATE_PLACES = Decimal("0.0001")  # NUMERIC(7, 4)
@@ -42,14 +43,17 @@ class Totals:
     discount_steps: tuple[Decimal, ...] = ()  # what each header discount took, in order
 
 
-def rate_errors(rates: Sequence[Decimal], path: InputPath) -> list[Invalid]:
+def rate_errors(rates: Sequence[Decimal], path: InputPath) -> list[DomainError]:
     """Input check for discount rates: each is a fraction from 0 to 1 (0.10 means 10 %).
 
-    `path` names the list of discounts; each error points at its discount's `rate`.
+    `path` names the list of discounts; each error points at its discount's `rate`. A list
+    longer than MAX_DISCOUNTS is refused whole: cascades of three are what the seeds know.
 
     Returned rather than raised so a caller can report them along with its other violations.
     """
-    errors = []
+    if len(rates) > MAX_DISCOUNTS:
+        return [LimitExceeded(f"at most {MAX_DISCOUNTS} discounts, got {len(rates)}", path=path)]
+    errors: list[DomainError] = []
     for i, rate in enumerate(rates):
         if not rate.is_finite() or not ZERO <= rate <= ONE:
             message = f"a rate must be between 0 and 1 (0.10 means 10 %), got {rate}"

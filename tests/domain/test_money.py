@@ -240,3 +240,17 @@ def test_a_tax_included_split_adds_back_up_to_the_total(total, tax_rate):
     assert has_cents(base)
     assert has_cents(tax)
     assert matches_computed(tax, to_cents(base * tax_rate))
+
+
+def test_more_discounts_than_a_cascade_holds_are_refused_whole():
+    from app.domain.errors import LimitExceeded
+    from app.domain.money import MAX_DISCOUNTS, rate_errors
+
+    [error] = rate_errors([Decimal("0.01")] * (MAX_DISCOUNTS + 1), ("lines", 0, "discounts"))
+
+    assert isinstance(error, LimitExceeded)
+    assert (error.path, error.message) == (
+        ("lines", 0, "discounts"),
+        "at most 10 discounts, got 11",
+    )
+    assert rate_errors([Decimal("0.01")] * MAX_DISCOUNTS, ("discounts",)) == []

@@ -5,6 +5,7 @@ Over a real server; each refusal names the input path, and the database holds no
 
 import pytest
 
+from app.domain.money import MAX_DISCOUNTS
 from app.domain.new_order import MAX_LINES
 from app.domain.storable import SEARCH_MAX, TEXT_MAX
 from tests.hostile.test_envelope import still_serves
@@ -121,3 +122,14 @@ async def test_every_list_search_is_a_short_term(hostile, root):
 
     [error] = response.json()["errors"]
     assert error["extensions"] == {"code": "INVALID", "argument": "search"}
+
+
+async def test_too_many_discounts_are_refused_on_their_list(hostile, tenant):
+    discounts = [{"rate": "0.01"}] * (MAX_DISCOUNTS + 1)
+    line = {"productId": tenant.gid("Product"), "quantity": 1, "discounts": discounts}
+
+    errors = await create(hostile, tenant, lines=[line], discounts=discounts)
+
+    message = f"at most {MAX_DISCOUNTS} discounts, got {MAX_DISCOUNTS + 1}"
+    assert ("LIMIT_EXCEEDED", "lines.0.discounts", message) in errors
+    assert ("LIMIT_EXCEEDED", "discounts", message) in errors
