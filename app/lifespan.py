@@ -42,6 +42,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 database_url,
                 pool_size=settings.db_pool_size,
                 statement_timeout_s=settings.statement_timeout_s,
+                pool_timeout=settings.db_pool_timeout_s,
             )
             app.state.engine = engine
             app.state.sessionmaker = make_sessionmaker(engine)

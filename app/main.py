@@ -16,10 +16,13 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.types.unset import UNSET, UnsetType
 
 from app.auth import Principal, credentials
 from app.context import AppContext, build_context
+from app.error_boundary import ErrorBoundaryMiddleware
+from app.idempotency import IdempotencyMiddleware
 from app.lifespan import lifespan
 from app.middleware import (
     ApiKeyMiddleware,
@@ -29,6 +32,7 @@ from app.middleware import (
 )
 from app.request_bounds import EnvelopeError, RequestBoundsMiddleware
 from app.settings import Settings, get_settings
+from db.availability import RETRY_AFTER_S
 from graphql_schema.schema import schema
 
 log = logging.getLogger(__name__)
@@ -103,6 +107,19 @@ class GraphQLApp(GraphQL[AppContext, None]):
             response = EnvelopeError(error.reason, status=error.status_code, code=code).response()
         await response(scope, receive, send)
 
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        """An answer with an UNAVAILABLE error is a 503 with Retry-After: the client retries.
+
+        Not when the error struck after a mutation committed: that answer says what was saved.
+        """
+        response = super().create_response(response_data, sub_response)
+        if _unavailable(response_data):
+            response.status_code = 503
+            response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response
+
     def decode_json(self, data: str | bytes) -> object:
         """orjson, as RequestBoundsMiddleware parsed it: one reading of what JSON is."""
         return orjson.loads(data)
@@ -119,6 +136,14 @@ class GraphQLApp(GraphQL[AppContext, None]):
             f"React.useState(parameters.headers || {json.dumps(hint)})",
         )
         return HTMLResponse(page)
+
+
+def _unavailable(response_data: object) -> bool:
+    errors = response_data.get("errors") if isinstance(response_data, dict) else None
+    return any(
+        extensions.get("code") == "UNAVAILABLE" and not extensions.get("committed")
+        for extensions in ((e.get("extensions") or {}) for e in errors or ())
+    )
 
 
 async def healthz(request: Request) -> Response:
@@ -150,9 +175,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(ErrorBoundaryMiddleware),
             Middleware(DbSessionMiddleware),
             Middleware(ApiKeyMiddleware),
             Middleware(RequestBoundsMiddleware, settings=settings),
+            Middleware(IdempotencyMiddleware, settings=settings),
         ],
         lifespan=lifespan(settings),
     )

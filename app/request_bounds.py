@@ -137,7 +137,7 @@ class RequestBoundsMiddleware:
         try:
             if scope["method"] == "POST":
                 body = await self._read(scope, receive, body_limit(settings, principal))
-                receive = _replay(body, receive)
+                receive = replay(body, receive)
                 if _content_type(dict(scope["headers"])) != "application/json":
                     raise EnvelopeError("send the request as Content-Type: application/json")
                 check_request(decode_body(body), settings)
@@ -170,7 +170,7 @@ class RequestBoundsMiddleware:
         return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, receive: Receive) -> Receive:
     """The body once, as one message; then whatever the connection says (a disconnect)."""
     sent = False
 

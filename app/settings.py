@@ -26,8 +26,17 @@ class Settings(BaseSettings):
     default_page_size: int = Field(default=20, ge=1)
     max_page_size: int = Field(default=100, ge=1, le=1000)
     db_pool_size: int = Field(default=10, ge=1)
+    db_pool_timeout_s: float = Field(
+        default=2.0, gt=0, description="How long a request waits for a free connection (then 503)."
+    )
     statement_timeout_s: float = Field(
         default=5.0, gt=0, description="Longest one SQL statement of a request may run."
+    )
+    idempotency_ttl_s: float = Field(
+        default=86_400.0, gt=0, description="How long an Idempotency-Key keeps its answer."
+    )
+    idempotency_wait_s: float = Field(
+        default=30.0, ge=0, description="How long a retry waits for the first request to answer."
     )
     shutdown_grace_s: float = Field(
         default=10.0, ge=0, description="On SIGTERM, how long requests in flight may finish."

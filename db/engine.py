@@ -84,3 +84,5 @@ async def unit_of_work(session: AsyncSession) -> AsyncIterator[None]:
         await session.rollback()
         raise
     await session.commit()
+    # read by the error handling: a failure after this point must not read as "not saved"
+    session.info["committed"] = True

@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.relay.types import GlobalIDValueError
 
 from app.domain.errors import DomainError, ErrorCode
+from db.availability import database_unavailable, describe
 from db.pagination import PageArgumentError
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,9 @@ def should_mask(error: GraphQLError) -> bool:
         return False
     if timed_out(error):
         log.warning("statement timeout at %s", error.path)
+        return True
+    if database_unavailable(error):
+        log.warning("database unavailable at %s: %s", error.path, describe(error))
         return True
     log.error("unexpected error at %s", error.path, exc_info=error.original_error)
     return True

@@ -10,7 +10,9 @@ from graphql import ExecutionResult, GraphQLError, NoSchemaIntrospectionCustomRu
 from strawberry.extensions import MaskErrors, SchemaExtension, ValidationCache
 from strawberry.types.graphql import OperationType
 
+from app.error_boundary import UNAVAILABLE_MESSAGE
 from app.observability import request_id_var
+from db.availability import database_unavailable
 from graphql_schema.errors import client_extensions, timed_out
 from graphql_schema.limits import Bounds, exceeded, measure
 from graphql_schema.repetition import repetition_exceeded
@@ -162,6 +164,9 @@ class ClientErrors(MaskErrors):
                 " filter) or retry"
             )
             masked.extensions = {"code": "TIMEOUT", "requestId": request_id_var.get()}
+        elif database_unavailable(error):
+            masked.message = UNAVAILABLE_MESSAGE
+            masked.extensions = {"code": "UNAVAILABLE", "requestId": request_id_var.get()}
         return masked
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -172,6 +177,10 @@ class ClientErrors(MaskErrors):
         message = error.message
         extensions = token_limit_extensions(error) or client_extensions(error) or error.extensions
         context = self.execution_context.context
+        saved = self._saved_before(error)
+        if saved is not None:
+            message = f"the change was saved; reading it back failed: {message}"
+            extensions = {**(extensions or {}), "committed": True, "written": saved}
         if getattr(context.settings, "environment", "production") != "development":
             message = _SUGGESTION.sub("", message)
         if message == error.message and extensions == error.extensions:
@@ -185,6 +194,23 @@ class ClientErrors(MaskErrors):
             original_error=error.original_error,
             extensions=extensions,
         )
+
+    def _saved_before(self, error: GraphQLError) -> list[str] | None:
+        """The ids a mutation saved before this error struck its answer, or None.
+
+        An answer built after the commit can still fail (the pool, a dropped connection): the
+        client must learn that the write happened, and of what, rather than retry it.
+        """
+        execution = self.execution_context
+        session = getattr(execution.context, "session", None)
+        if (
+            execution.operation_type is not OperationType.MUTATION
+            or session is None
+            or not session.info.get("committed")
+            or len(error.path or ()) < 2
+        ):
+            return None
+        return list(session.info.get("written", []))
 
 
 def token_limit_extensions(error: GraphQLError) -> dict[str, Any] | None:

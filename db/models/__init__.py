@@ -3,6 +3,7 @@
 from db.models.api_key import ApiKey
 from db.models.bulk_operation import BulkOperation, BulkOperationItem
 from db.models.company import Company
+from db.models.idempotency import IdempotentRequest
 from db.models.order import Discount, Order, OrderLine
 from db.models.order_event import OrderEvent
 from db.models.partner import Address, Partner
@@ -20,6 +21,7 @@ __all__ = [
     "Delivery",
     "DeliveryItem",
     "Discount",
+    "IdempotentRequest",
     "Order",
     "OrderEvent",
     "OrderLine",

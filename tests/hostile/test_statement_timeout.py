@@ -9,32 +9,19 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api_keys import issue_key
 from tests.hostile.conftest import hostile_settings
 from tests.hostile.test_inputs import CREATE, order_input
+from tests.locks import orders_locked, until_blocked_by
 from tests.served import free_port, served
 
 ORDERS = "{ orders(first: 1) { totalCount nodes { number } } }"
-
-
-@asynccontextmanager
-async def orders_locked(engine: AsyncEngine) -> AsyncIterator[None]:
-    """Nobody reads or writes orders while the block runs."""
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        await connection.execute(sa.text("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE"))
-        try:
-            yield
-        finally:
-            await transaction.rollback()
 
 
 async def test_a_statement_past_the_timeout_is_cancelled_with_a_timeout_error(
@@ -88,7 +75,7 @@ async def test_serve_stops_on_sigterm_while_a_request_waits_on_the_database(
                         break
                 except httpx.TransportError:
                     await asyncio.sleep(0.2)
-            async with orders_locked(engine):
+            async with orders_locked(engine) as holder:
                 stuck = asyncio.create_task(
                     http.post(
                         "/graphql",
@@ -96,7 +83,7 @@ async def test_serve_stops_on_sigterm_while_a_request_waits_on_the_database(
                         headers={"authorization": f"Bearer {key.plain}"},
                     )
                 )
-                await _until_waiting_on_the_lock(engine)
+                await until_blocked_by(engine, holder)
                 process.send_signal(signal.SIGTERM)
                 # without the grace period this would wait for the lock, which the test holds
                 async with asyncio.timeout(120):
@@ -107,14 +94,3 @@ async def test_serve_stops_on_sigterm_while_a_request_waits_on_the_database(
             process.kill()
             await process.wait()
         log.close()
-
-
-async def _until_waiting_on_the_lock(engine: AsyncEngine) -> None:
-    """Until some backend waits for a lock (the server's request), polled on the database."""
-    waiting = sa.text(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-        " AND datname = current_database()"
-    )
-    async with engine.connect() as connection:
-        while not await connection.scalar(waiting):  # noqa: ASYNC110 (a database fact, no event)
-            await asyncio.sleep(0.05)

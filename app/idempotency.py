@@ -1,0 +1,159 @@
+"""Idempotency-Key: a retried request gets the first answer instead of running again.
+
+The first request with a key claims it (a committed row), runs, and stores its answer; a retry
+with the same key and body replays that answer, marked `Idempotent-Replayed: true`; one that
+arrives while the first still runs waits for it. The same key with another body is refused.
+Keys belong to the API key that sent them and expire after IDEMPOTENCY_TTL_S. An answer that
+was no answer (a 5xx: the database unavailable, a bug) frees the key, so the retry runs anew.
+"""
+
+import asyncio
+import hashlib
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.request_bounds import EnvelopeError, replay
+from app.settings import Settings
+from db.queries import idempotency
+
+HEADER = b"idempotency-key"
+MAX_KEY_LENGTH = 200
+POLL_S = 0.05
+
+
+def _key_of(scope: Scope) -> str | None:
+    given = dict(scope["headers"]).get(HEADER)
+    if given is None:
+        return None
+    key = given.decode("latin-1").strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
+        raise EnvelopeError(
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters"
+        )
+    return key
+
+
+class IdempotencyMiddleware:
+    """Runs after the API key check and the request bounds: the body is whole and bounded."""
+
+    def __init__(self, app: ASGIApp, *, settings: Settings, path: str = "/graphql") -> None:
+        self.app = app
+        self.ttl = timedelta(seconds=settings.idempotency_ttl_s)
+        self.wait_s = settings.idempotency_wait_s
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        principal = scope.get("state", {}).get("principal")
+        if (
+            scope["type"] != "http"
+            or scope["path"] != self.path
+            or scope["method"] != "POST"
+            or principal is None
+            or principal.api_key_id is None
+        ):
+            await self.app(scope, receive, send)
+            return
+        try:
+            key = _key_of(scope)
+        except EnvelopeError as error:
+            await error.response()(scope, receive, send)
+            return
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        body = await _body(receive)
+        digest = hashlib.sha256(body).hexdigest()
+        sessions: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
+        owner = principal.api_key_id
+        async with sessions() as session:
+            earlier = await idempotency.claim(session, owner, key, digest, self.ttl)
+            if earlier is not None:
+                earlier = await self._finished(session, owner, key, earlier)
+        if earlier is None:
+            await self._run(scope, replay(body, receive), send, sessions, owner, key)
+            return
+        if earlier.request_hash != digest:
+            refusal = EnvelopeError(
+                "this Idempotency-Key was used for a different request; use a new key",
+                status=422,
+                code="IDEMPOTENCY_KEY_REUSED",
+            )
+        elif earlier.status_code is None:
+            refusal = EnvelopeError(
+                "a request with this Idempotency-Key is still running; retry shortly",
+                status=409,
+                code="IDEMPOTENCY_KEY_IN_USE",
+            )
+        else:
+            replayed = Response(
+                earlier.body,
+                status_code=earlier.status_code,
+                media_type=earlier.content_type,
+                headers={"Idempotent-Replayed": "true"},
+            )
+            await replayed(scope, receive, send)
+            return
+        await refusal.response()(scope, receive, send)
+
+    async def _finished(
+        self, session: AsyncSession, owner: int, key: str, earlier: idempotency.Earlier
+    ) -> idempotency.Earlier:
+        """The earlier request once it has answered, waiting up to wait_s for it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.wait_s
+        while earlier.status_code is None and loop.time() < deadline:
+            await asyncio.sleep(POLL_S)
+            again = await idempotency.earlier(session, owner, key)
+            if again is None:  # it failed and freed the key: this one may not start it twice
+                break
+            earlier = again
+        return earlier
+
+    async def _run(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        sessions: async_sessionmaker[AsyncSession],
+        owner: int,
+        key: str,
+    ) -> None:
+        status, content_type, chunks = 500, "application/json", []
+
+        async def capture(message: Message) -> None:
+            nonlocal status, content_type
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = dict(message.get("headers", []))
+                content_type = headers.get(b"content-type", b"application/json").decode("latin-1")
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        except BaseException:
+            async with sessions() as session:
+                await idempotency.release(session, owner, key)
+            raise
+        async with sessions() as session:
+            if status >= 500:
+                await idempotency.release(session, owner, key)
+            else:
+                await idempotency.record(
+                    session, owner, key, status, content_type, b"".join(chunks)
+                )
+
+
+async def _body(receive: Receive) -> bytes:
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)

@@ -1,0 +1,48 @@
+"""Whether a failure means "the database cannot serve now" rather than "this request is wrong".
+
+Such failures (the pool exhausted, a server starting, restarting or unreachable, a connection
+that dropped) are told to clients as UNAVAILABLE with a hint to retry, and logged as one line,
+not as a bug's traceback.
+"""
+
+import asyncpg.exceptions as pg
+import sqlalchemy.exc as sa_exc
+
+_STATES = ("08", "57P01", "57P02", "57P03", "53300")  # connection; shutdown; starting; too many
+_DRIVER = (
+    pg.PostgresConnectionError,
+    pg.CannotConnectNowError,
+    pg.AdminShutdownError,
+    pg.CrashShutdownError,
+    pg.TooManyConnectionsError,
+    pg.ConnectionDoesNotExistError,
+    pg.InterfaceError,  # "connection is closed" and its kin: the socket went away
+)
+RETRY_AFTER_S = 1  # what clients are told to wait: pools free up and restarts end in seconds
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """True for the pool's timeout and for lost, refused or not-yet-accepting connections."""
+    seen = 0
+    while error is not None and seen < 10:
+        # OSError: a refused or reset socket, a missing Unix socket; TimeoutError: asyncpg's
+        if isinstance(error, (sa_exc.TimeoutError, OSError, TimeoutError, *_DRIVER)):
+            return True
+        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+            return True
+        state = getattr(error, "sqlstate", None)
+        if isinstance(state, str) and state.startswith(_STATES):
+            return True
+        error = (
+            getattr(error, "orig", None)
+            or error.__cause__
+            or getattr(error, "original_error", None)
+        )
+        seen += 1
+    return False
+
+
+def describe(error: BaseException) -> str:
+    """One short line for the log: an outage is a fact, not a traceback."""
+    text = str(error) or type(error).__name__
+    return text.splitlines()[0][:200]
