@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from app.bulk_worker import BulkWorker
 from app.domain.rate_limit import RateLimiter
 from app.event_stream import EventStream
+from app.reconciler import Reconciler
 from app.settings import Settings
 from app.stock_guard import InventoryGuard
 from db.embedded import EmbeddedPostgres
@@ -53,11 +54,21 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 restore_rate=settings.rate_limit_restore_rate,
             )
             app.state.inventory_http = (
-                httpx.AsyncClient(base_url=settings.inventory_url)
+                httpx.AsyncClient(
+                    base_url=settings.inventory_url,
+                    # the guard admits this many calls at once, so none queues inside httpx
+                    limits=httpx.Limits(
+                        max_connections=settings.inventory_max_connections,
+                        max_keepalive_connections=settings.inventory_max_connections,
+                    ),
+                    timeout=settings.inventory_call_timeout_s * 2,  # the guard's is the tighter
+                )
                 if settings.inventory_url
                 else None
             )
             stop, worker = asyncio.Event(), None
+            app.state.reconciler = Reconciler(engine, settings.reconcile_interval_s)
+            reconciling = asyncio.create_task(app.state.reconciler.run(stop), name="reconciler")
             if settings.bulk_worker_enabled:
                 background = BulkWorker(
                     engine,
@@ -70,6 +81,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 yield
             finally:
                 stop.set()
+                await reconciling
                 if worker is not None:
                     await worker
                 await app.state.event_stream.close()

@@ -4,7 +4,6 @@ import json
 import logging
 
 import orjson
-import sqlalchemy as sa
 from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
@@ -32,7 +31,8 @@ from app.middleware import (
 )
 from app.request_bounds import EnvelopeError, RequestBoundsMiddleware
 from app.settings import Settings, get_settings
-from db.availability import RETRY_AFTER_S
+from db.availability import RETRY_AFTER_S, describe
+from db.queries import stock as stock_queries
 from graphql_schema.schema import schema
 
 log = logging.getLogger(__name__)
@@ -151,16 +151,20 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready only when the database answers; the inventory breaker's state is shown too."""
+    """Ready only when the database answers; the breaker's state and stray holds are shown too.
+
+    Stray holds: orders holding stock they no longer wait for, which the reconciler releases.
+    """
     inventory = request.app.state.inventory_guard.state
     try:
-        async with request.app.state.engine.connect() as connection:
-            await connection.execute(sa.text("SELECT 1"))
+        async with request.app.state.sessionmaker() as session:
+            stray = len(await stock_queries.holds_without_open_order(session))
     except Exception as exc:
-        log.warning("readiness check failed: %s", exc)
+        log.warning("readiness check failed: %s", describe(exc))
         body = {"status": "unavailable", "database": "down", "inventoryBreaker": inventory}
         return JSONResponse(body, status_code=503)
-    return JSONResponse({"status": "ok", "database": "up", "inventoryBreaker": inventory})
+    body = {"status": "ok", "database": "up", "inventoryBreaker": inventory, "strayHolds": stray}
+    return JSONResponse(body)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

@@ -46,10 +46,13 @@ class Settings(BaseSettings):
     )
     inventory_fail_max: int = Field(default=5, ge=1, description="Failures that open the breaker.")
     inventory_reset_timeout_s: float = Field(
-        default=30.0, gt=0, description="Seconds the breaker stays open before a trial call."
+        default=5.0, gt=0, description="Seconds the breaker stays open before a trial call."
     )
     inventory_call_timeout_s: float = Field(
         default=2.0, gt=0, description="Seconds one inventory call may take."
+    )
+    inventory_max_connections: int = Field(
+        default=64, ge=1, description="Inventory calls in flight at once per process."
     )
     inventory_port: int = Field(default=8001, ge=1, le=65535)
     max_request_bytes: int = Field(
@@ -84,6 +87,9 @@ class Settings(BaseSettings):
     )
     compiled_reads_enabled: bool = Field(
         default=True, description="Answer order-graph queries with one SQL statement each."
+    )
+    reconcile_interval_s: float = Field(
+        default=30.0, gt=0, description="How often stray stock holds are looked for and released."
     )
     bulk_worker_enabled: bool = Field(default=True, description="Run background jobs here.")
     bulk_chunk_size: int = Field(default=200, ge=1, le=1000)

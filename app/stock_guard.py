@@ -25,6 +25,7 @@ T = TypeVar("T")
 
 _UNREACHABLE = (CircuitBreakerError, httpx.HTTPError, TimeoutError, OSError)
 UNANSWERED = "inventory did not answer; the order was not changed"
+BUSY = "too many inventory calls are waiting here; the order was not changed: retry shortly"
 
 
 class _LogStateChanges(CircuitBreakerListener):  # type: ignore[misc]
@@ -49,7 +50,15 @@ class InventoryGuard:
     call decides; calls that arrive during the trial are refused rather than piled on.
     """
 
-    def __init__(self, *, fail_max: int, reset_timeout_s: float, call_timeout_s: float) -> None:
+    def __init__(
+        self,
+        *,
+        fail_max: int,
+        reset_timeout_s: float,
+        call_timeout_s: float,
+        max_concurrent_calls: int = 64,
+        queue_timeout_s: float | None = None,
+    ) -> None:
         self.breaker = CircuitBreaker(
             fail_max=fail_max,
             timeout_duration=timedelta(seconds=reset_timeout_s),
@@ -60,6 +69,9 @@ class InventoryGuard:
         )
         self.call_timeout_s = call_timeout_s
         self._trial_running = False
+        # calls beyond this wait here, outside the breaker: our own queue is no inventory outage
+        self._slots = asyncio.Semaphore(max_concurrent_calls)
+        self.queue_timeout_s = call_timeout_s if queue_timeout_s is None else queue_timeout_s
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "InventoryGuard":
@@ -67,13 +79,34 @@ class InventoryGuard:
             fail_max=settings.inventory_fail_max,
             reset_timeout_s=settings.inventory_reset_timeout_s,
             call_timeout_s=settings.inventory_call_timeout_s,
+            max_concurrent_calls=settings.inventory_max_connections,
         )
 
     @property
     def state(self) -> str:
         return _name(self.breaker.current_state)
 
+    @property
+    def refusing(self) -> bool:
+        """Whether a call now would be refused at once: open and not yet due for its trial."""
+        if self._trial_running:
+            return True
+        is_open = self.breaker.current_state is CircuitBreakerState.OPEN
+        return is_open and self.breaker.opens_at is not None
+
     async def call(self, operation: Callable[[], Awaitable[T]]) -> T:
+        """The operation, guarded; it waits for a free slot first (up to the queue timeout)."""
+        try:
+            async with asyncio.timeout(self.queue_timeout_s):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise InventoryUnavailable(BUSY) from None
+        try:
+            return await self._guarded(operation)
+        finally:
+            self._slots.release()
+
+    async def _guarded(self, operation: Callable[[], Awaitable[T]]) -> T:
         if self._trial_running:
             raise InventoryUnavailable("inventory is being retried; try again shortly")
         trial = self.breaker.current_state is not CircuitBreakerState.CLOSED
@@ -105,6 +138,10 @@ class GuardedStock:
         self._inner = inner
         self._guard = guard
         self._uncommitted: list[tuple[str, int]] = []
+
+    @property
+    def refusing(self) -> bool:
+        return self._guard.refusing
 
     async def available(self, product_ids: Collection[int]) -> dict[int, int]:
         return await self._guard.call(lambda: self._inner.available(product_ids))

@@ -6,8 +6,8 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.domain.errors import DomainError, DomainErrors, NotUnique
-from app.stock_guard import GuardedStock
+from app.domain.errors import DomainError, DomainErrors, InventoryUnavailable, NotUnique
+from app.stock_guard import UNANSWERED, GuardedStock
 from db.constraints import violated_unique_field
 from db.engine import unit_of_work
 from graphql_schema.errors import UserError
@@ -16,12 +16,20 @@ T = TypeVar("T")
 
 
 async def in_transaction(
-    session: AsyncSession, work: Callable[[], Awaitable[T]], stock: GuardedStock | None = None
+    session: AsyncSession,
+    work: Callable[[], Awaitable[T]],
+    stock: GuardedStock | None = None,
+    *,
+    needs_inventory: bool = False,
 ) -> tuple[T | None, list[UserError]]:
     """Commit what `work` did and return its result, or roll back and return the errors.
 
     With `stock`, remote reservations made by `work` are taken back when it does not commit.
+    Work that always asks the inventory is refused before it starts while the breaker is open:
+    it would be refused anyway, after its reads.
     """
+    if needs_inventory and stock is not None and stock.refusing:
+        return None, [UserError.from_domain(InventoryUnavailable(UNANSWERED))]
     committed = False
     try:
         async with unit_of_work(session):

@@ -19,7 +19,9 @@ from resolvers.outcome import in_transaction
 
 async def create_order(info: Info, input: CreateOrderInput) -> OrderPayload:
     ctx = info.context
-    row, errors = await in_transaction(ctx.session, lambda: create(ctx, input), ctx.stock)
+    row, errors = await in_transaction(
+        ctx.session, lambda: create(ctx, input), ctx.stock, needs_inventory=True
+    )
     return order_payload(ctx, row, errors)
 
 

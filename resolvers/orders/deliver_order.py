@@ -20,7 +20,9 @@ from resolvers.outcome import in_transaction
 
 async def deliver_order(info: Info, input: DeliverOrderInput) -> OrderPayload:
     ctx = info.context
-    row, errors = await in_transaction(ctx.session, lambda: deliver(ctx, input), ctx.stock)
+    row, errors = await in_transaction(
+        ctx.session, lambda: deliver(ctx, input), ctx.stock, needs_inventory=True
+    )
     return order_payload(ctx, row, errors)
 
 

@@ -19,7 +19,9 @@ from resolvers.outcome import in_transaction
 
 async def return_order_items(info: Info, input: ReturnOrderItemsInput) -> OrderPayload:
     ctx = info.context
-    row, errors = await in_transaction(ctx.session, lambda: return_items(ctx, input), ctx.stock)
+    row, errors = await in_transaction(
+        ctx.session, lambda: return_items(ctx, input), ctx.stock, needs_inventory=True
+    )
     return order_payload(ctx, row, errors)
 
 

@@ -23,12 +23,13 @@ import sqlalchemy as sa
 from strawberry.relay import from_base64, to_base64
 
 from app.api_keys import issue_key
-from app.domain.errors import Invalid
+from app.domain.errors import Invalid, InventoryUnavailable
 from app.inventory.http_app import create_inventory_app
 from app.inventory.http_client import HttpStock
 from app.inventory.ledger import Ledger
 from app.inventory.reconcile import release_orphans
 from app.main import create_app
+from app.reconciler import SWEEP_LOCK, Reconciler
 from app.settings import Settings
 from app.stock_guard import UNANSWERED, GuardedStock, InventoryGuard
 from db import models
@@ -186,6 +187,46 @@ async def test_a_stopped_inventory_refuses_orders_and_the_open_breaker_does_not_
     assert await stock_row(world.sessions, a.id) == (10, 0)
 
 
+async def test_an_open_breaker_refuses_before_any_other_work(world, sql_statements):
+    a, _ = world.shop.products
+    order = await world.order([(a, 2)])
+    assert (await world.side.confirm(order))["errors"] == []
+    await world.open_the_breaker()
+    sql_statements.clear()
+
+    created = await world.side.create(world.shop, [(a, 1)])
+    delivered = await world.side.mutate("deliverOrder", {"id": order, "complete": True})
+
+    assert codes(created) == codes(delivered) == UNAVAILABLE
+    assert sql_statements == []  # no lookups, no pricing: refused first
+
+
+async def test_calls_queued_here_are_refused_without_counting_against_the_inventory():
+    guard = InventoryGuard(
+        fail_max=1,
+        reset_timeout_s=NEVER_S,
+        call_timeout_s=PATIENT_S,
+        max_concurrent_calls=1,
+        queue_timeout_s=0.05,
+    )
+    answer, started = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> str:
+        started.set()
+        await answer.wait()  # the inventory answers only when the test says so
+        return "answered"
+
+    first = asyncio.create_task(guard.call(slow))
+    await started.wait()
+    with pytest.raises(InventoryUnavailable) as refused:
+        await guard.call(slow)  # no free slot: our queue, not the inventory's fault
+    answer.set()
+
+    assert await first == "answered"
+    assert str(refused.value).startswith("too many inventory calls are waiting here")
+    assert guard.state == "closed"  # with fail_max=1, one counted failure would have opened it
+
+
 async def test_a_pending_order_is_cancelled_without_the_inventory(world):
     a, _ = world.shop.products
     pending, confirmed = await world.order([(a, 1)]), await world.order([(a, 2)])
@@ -339,6 +380,42 @@ async def test_a_confirm_that_fails_after_reserving_is_compensated(world, monkey
     monkeypatch.undo()
     assert (await world.side.confirm(order))["errors"] == []
     assert await stock_row(world.sessions, a.id) == (10, 2)
+
+
+async def test_the_server_releases_a_hold_whose_undo_could_not_run(world, monkeypatch, engine):
+    a, _ = world.shop.products
+    order = await world.order([(a, 2)])
+
+    async def fail(*args: Any, **kwargs: Any) -> None:
+        world.guard.breaker.open()  # as when PostgreSQL restarts: the undo is refused too
+        raise Invalid("the order change failed after the reservation")
+
+    monkeypatch.setattr(confirm_order.order_events, "append", fail)
+    assert codes(await world.side.confirm(order)) == ["INVALID"]
+    assert await world.status(order) == "PENDING"
+    assert await stock_row(world.sessions, a.id) == (10, 2)  # held for an order that is not
+
+    reconciler, stop = Reconciler(engine, interval_s=0.05), asyncio.Event()
+    sweeping = asyncio.create_task(reconciler.run(stop))
+    try:
+        for _ in range(400):  # rounds, not seconds: it is released in the first one it sweeps
+            if await stock_row(world.sessions, a.id) == (10, 0):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await sweeping
+    assert await stock_row(world.sessions, a.id) == (10, 0)
+    assert await held_by(world.sessions, db_id(order)) == {}
+    assert reconciler.sweeps >= 1
+
+
+async def test_one_process_sweeps_at_a_time(world, engine):
+    async with engine.connect() as other:  # another server process, mid-sweep
+        await other.scalar(sa.select(sa.func.pg_advisory_lock(SWEEP_LOCK)))
+        assert await Reconciler(engine, interval_s=1).sweep() is None
+        await other.scalar(sa.select(sa.func.pg_advisory_unlock(SWEEP_LOCK)))
+    assert await Reconciler(engine, interval_s=1).sweep() is not None  # its turn now
 
 
 async def test_reconcile_releases_holds_of_deleted_and_cancelled_orders(world):
@@ -530,5 +607,7 @@ async def test_readyz_shows_the_breaker_state(database_url, make_shop, reader_ke
     assert answer["errors"][0]["path"] == ["products", "edges", 0, "node", "stock"]
     assert answer["errors"][0]["extensions"] == {"code": "INVENTORY_UNAVAILABLE"}
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ok", "database": "up", "inventoryBreaker": "open"}
+    body = ready.json()
+    assert isinstance(body.pop("strayHolds"), int)
+    assert body == {"status": "ok", "database": "up", "inventoryBreaker": "open"}
     assert "inventory circuit breaker: closed -> open" in caplog.text
