@@ -2,13 +2,16 @@
 
 The first request with a key claims it (a committed row), runs, and stores its answer; a retry
 with the same key and body replays that answer, marked `Idempotent-Replayed: true`; one that
-arrives while the first still runs waits for it. The same key with another body is refused.
+arrives while the first still runs waits for it (and takes over a first request that died
+without answering). The same key with another body is refused.
 Keys belong to the API key that sent them and expire after IDEMPOTENCY_TTL_S. An answer that
 was no answer (a 5xx: the database unavailable, a bug) frees the key, so the retry runs anew.
 """
 
 import asyncio
 import hashlib
+import logging
+from collections.abc import Awaitable
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,7 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.request_bounds import EnvelopeError, replay
 from app.settings import Settings
+from db.availability import database_unavailable, describe
 from db.queries import idempotency
+
+log = logging.getLogger(__name__)
 
 HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 200
@@ -43,6 +49,8 @@ class IdempotencyMiddleware:
         self.app = app
         self.ttl = timedelta(seconds=settings.idempotency_ttl_s)
         self.wait_s = settings.idempotency_wait_s
+        # a first request unanswered after this long died: its retry may run instead
+        self.lease = timedelta(seconds=max(settings.idempotency_wait_s, 1.0))
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,7 +77,7 @@ class IdempotencyMiddleware:
         sessions: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
         owner = principal.api_key_id
         async with sessions() as session:
-            earlier = await idempotency.claim(session, owner, key, digest, self.ttl)
+            earlier = await idempotency.claim(session, owner, key, digest, self.ttl, self.lease)
             if earlier is not None:
                 earlier = await self._finished(session, owner, key, earlier)
         if earlier is None:
@@ -136,16 +144,28 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, receive, capture)
         except BaseException:
-            async with sessions() as session:
-                await idempotency.release(session, owner, key)
+            await _keeping(key, idempotency.release(sessions, owner, key))
             raise
-        async with sessions() as session:
-            if status >= 500:
-                await idempotency.release(session, owner, key)
-            else:
-                await idempotency.record(
-                    session, owner, key, status, content_type, b"".join(chunks)
-                )
+        if status >= 500:
+            await _keeping(key, idempotency.release(sessions, owner, key))
+        else:
+            body = b"".join(chunks)
+            await _keeping(
+                key, idempotency.record(sessions, owner, key, status, content_type, body)
+            )
+
+
+async def _keeping(key: str, bookkeeping: Awaitable[None]) -> None:
+    """The answer is out; a database that fails now must not turn it into a server error.
+
+    The claim then stays unanswered, and a retry takes it over once its lease has run out.
+    """
+    try:
+        await bookkeeping
+    except Exception as error:
+        if not database_unavailable(error):
+            raise
+        log.warning("Idempotency-Key %r: its answer could not be kept: %s", key, describe(error))
 
 
 async def _body(receive: Receive) -> bytes:

@@ -25,6 +25,7 @@ T = TypeVar("T")
 
 _UNREACHABLE = (CircuitBreakerError, httpx.HTTPError, TimeoutError, OSError)
 UNANSWERED = "inventory did not answer; the order was not changed"
+NOT_SERVING = "inventory cannot serve right now; the order was not changed: retry shortly"
 BUSY = "too many inventory calls are waiting here; the order was not changed: retry shortly"
 
 
@@ -35,6 +36,15 @@ class _LogStateChanges(CircuitBreakerListener):  # type: ignore[misc]
 
 def _client_error(error: Exception) -> bool:
     return isinstance(error, httpx.HTTPStatusError) and error.response.status_code < 500
+
+
+def _not_serving(error: Exception) -> bool:
+    """A quick 503: the inventory answered that it cannot serve now (its database restarts).
+
+    Not counted by the breaker, whose job is to stop waiting on a peer that does not answer: it
+    would stay open for its reset timeout after the inventory is back.
+    """
+    return isinstance(error, httpx.HTTPStatusError) and error.response.status_code == 503
 
 
 def _name(state: object) -> str:
@@ -63,7 +73,7 @@ class InventoryGuard:
             fail_max=fail_max,
             timeout_duration=timedelta(seconds=reset_timeout_s),
             # answers, not outages: OUT_OF_STOCK, and a 4xx (our request was wrong)
-            exclude=[InsufficientStock, _client_error],
+            exclude=[InsufficientStock, _client_error, _not_serving],
             listeners=[_LogStateChanges()],
             name="inventory",
         )
@@ -113,6 +123,10 @@ class InventoryGuard:
         self._trial_running = trial
         try:
             result: T = await self.breaker.call_async(self._time_boxed, operation)
+        except httpx.HTTPStatusError as error:
+            if _not_serving(error):
+                raise InventoryUnavailable(NOT_SERVING) from error
+            raise InventoryUnavailable(UNANSWERED) from error
         except _UNREACHABLE as error:
             # not "nothing was changed": a call that timed out may have been applied (settle()
             # takes it back); what is certain is that the order change did not happen

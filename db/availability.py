@@ -8,6 +8,8 @@ not as a bug's traceback.
 import asyncpg.exceptions as pg
 import sqlalchemy.exc as sa_exc
 
+# what the driver says of a connection that dropped or that it left in the middle of an operation
+BROKEN_CONNECTION = (pg.InterfaceError, pg.InternalClientError, pg.ConnectionDoesNotExistError)
 _STATES = ("08", "57P01", "57P02", "57P03", "53300")  # connection; shutdown; starting; too many
 _DRIVER = (
     pg.PostgresConnectionError,
@@ -16,7 +18,7 @@ _DRIVER = (
     pg.CrashShutdownError,
     pg.TooManyConnectionsError,
     pg.ConnectionDoesNotExistError,
-    pg.InterfaceError,  # "connection is closed" and its kin: the socket went away
+    *BROKEN_CONNECTION,  # "connection is closed", "another operation is in progress"
 )
 RETRY_AFTER_S = 1  # what clients are told to wait: pools free up and restarts end in seconds
 
@@ -39,6 +41,17 @@ def database_unavailable(error: BaseException | None) -> bool:
             or getattr(error, "original_error", None)
         )
         seen += 1
+    return False
+
+
+def broken_connection(error: BaseException | None) -> bool:
+    """The driver's own word (under SQLAlchemy's wrapping) that a connection is unusable."""
+    for _ in range(5):
+        if error is None:
+            return False
+        if isinstance(error, BROKEN_CONNECTION):
+            return True
+        error = error.__cause__
     return False
 
 

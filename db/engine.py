@@ -7,12 +7,16 @@ from contextlib import asynccontextmanager
 from typing import Any, ParamSpec, TypeVar
 
 import orjson
+from sqlalchemy import event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from db.availability import broken_connection
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -60,7 +64,7 @@ def make_engine(
     server_settings = {}
     if statement_timeout_s is not None:
         server_settings["statement_timeout"] = f"{max(round(statement_timeout_s * 1000), 1)}ms"
-    return create_async_engine(
+    engine = create_async_engine(
         database_url,
         pool_size=pool_size,
         max_overflow=pool_size,
@@ -69,6 +73,18 @@ def make_engine(
         connect_args={"server_settings": server_settings},
         **kwargs,
     )
+    event.listen(engine.sync_engine, "handle_error", _discard_broken_connections)
+    return engine
+
+
+def _discard_broken_connections(context: ExceptionContext) -> None:
+    """A connection the driver left mid-operation is thrown away, not handed to the next request.
+
+    After a server restart asyncpg can report "another operation is in progress" on a pooled
+    connection; SQLAlchemy does not know that as a disconnect and would reuse the connection.
+    """
+    if broken_connection(context.original_exception):
+        context.is_disconnect = True
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

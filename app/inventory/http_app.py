@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StrictInt, ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -14,6 +15,7 @@ from starlette.routing import Route
 from app.domain.money import MAX_QUANTITY
 from app.domain.stock import InsufficientStock
 from app.domain.storable import INTEGER_MAX
+from app.error_boundary import ErrorBoundaryMiddleware
 from app.inventory.ledger import Ledger, UnknownProducts
 from db.engine import make_engine, unit_of_work
 
@@ -145,5 +147,8 @@ def create_inventory_app(database_url: str, *, engine: AsyncEngine | None = None
             Route("/v1/stock/{product_id:int}", _endpoint(_set_on_hand), methods=["PUT"]),
             Route("/healthz", healthz),
         ],
+        # its database unavailable: a quick 503 with Retry-After, which the order side's
+        # breaker does not count against it
+        middleware=[Middleware(ErrorBoundaryMiddleware)],
         lifespan=lifespan,
     )

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import IdempotentRequest
 
@@ -21,11 +21,18 @@ class Earlier:
 
 
 async def claim(
-    session: AsyncSession, api_key_id: int, key: str, request_hash: str, ttl: timedelta
+    session: AsyncSession,
+    api_key_id: int,
+    key: str,
+    request_hash: str,
+    ttl: timedelta,
+    lease: timedelta,
 ) -> Earlier | None:
     """None when this request now owns the key (committed, so retries see it), else the earlier.
 
-    An expired claim is removed first, so its key is free again.
+    An expired claim is removed first, so its key is free again. A claim still unanswered after
+    `lease` was left by a request that died (its server stopped, or the database went away before
+    it could free the key): the same request takes it over.
     """
     row = IdempotentRequest.__table__
     owned = (row.c.api_key_id == api_key_id) & (row.c.key == key)
@@ -41,6 +48,18 @@ async def claim(
         .on_conflict_do_nothing()
         .returning(row.c.key)
     )
+    if inserted is None:
+        inserted = await session.scalar(
+            sa.update(row)
+            .where(
+                owned,
+                row.c.status_code.is_(None),
+                row.c.request_hash == request_hash,
+                row.c.created_at < sa.func.now() - lease,
+            )
+            .values(created_at=sa.func.now())
+            .returning(row.c.key)
+        )
     await session.commit()
     if inserted is not None:
         return None
@@ -61,7 +80,7 @@ async def earlier(session: AsyncSession, api_key_id: int, key: str) -> Earlier |
 
 
 async def record(
-    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
     api_key_id: int,
     key: str,
     status_code: int,
@@ -69,16 +88,20 @@ async def record(
     body: bytes,
 ) -> None:
     row = IdempotentRequest.__table__
-    await session.execute(
-        sa.update(row)
-        .where(row.c.api_key_id == api_key_id, row.c.key == key)
-        .values(status_code=status_code, content_type=content_type, body=body)
-    )
-    await session.commit()
+    async with sessions() as session:
+        await session.execute(
+            sa.update(row)
+            .where(row.c.api_key_id == api_key_id, row.c.key == key)
+            .values(status_code=status_code, content_type=content_type, body=body)
+        )
+        await session.commit()
 
 
-async def release(session: AsyncSession, api_key_id: int, key: str) -> None:
+async def release(sessions: async_sessionmaker[AsyncSession], api_key_id: int, key: str) -> None:
     """Frees the key after an answer that was no answer (a 5xx): a retry runs afresh."""
     row = IdempotentRequest.__table__
-    await session.execute(sa.delete(row).where(row.c.api_key_id == api_key_id, row.c.key == key))
-    await session.commit()
+    async with sessions() as session:
+        await session.execute(
+            sa.delete(row).where(row.c.api_key_id == api_key_id, row.c.key == key)
+        )
+        await session.commit()

@@ -5,6 +5,7 @@ the first was running" and "the client's connection was cut" are facts, not timi
 """
 
 import asyncio
+import hashlib
 import json
 import socket
 import uuid
@@ -170,4 +171,33 @@ async def test_an_answer_that_fails_after_the_commit_says_what_was_saved(
     [order_id] = error["extensions"]["written"]
     assert from_base64(order_id)[0] == "Order"
     assert retry.json() == first.json()  # the key kept the true answer
+    assert await orders_numbered(engine, number) == 1
+
+
+async def test_a_first_request_that_died_unanswered_is_taken_over_by_its_retry(
+    hostile, tenant, engine
+):
+    number, key = fresh("DIED"), fresh("key")
+    body = json.dumps(create_body(tenant, number)).encode()
+    async with AsyncSession(engine) as session:  # what a server that died mid-request leaves
+        api_key_id = await session.scalar(
+            sa.text("SELECT id FROM api_keys WHERE name = 'hostile-caller'")
+        )
+        await session.execute(
+            sa.text(
+                "INSERT INTO idempotent_requests"
+                " (api_key_id, key, request_hash, created_at, expires_at) VALUES"
+                " (:a, :k, :h, now() - interval '1 hour', now() + interval '1 day')"
+            ),
+            {"a": api_key_id, "k": key, "h": hashlib.sha256(body).hexdigest()},
+        )
+        await session.commit()
+
+    retry = await hostile.caller.post(
+        "/graphql",
+        content=body,
+        headers={"idempotency-key": key, "content-type": "application/json"},
+    )
+
+    assert retry.json()["data"]["createOrder"]["errors"] == []
     assert await orders_numbered(engine, number) == 1
