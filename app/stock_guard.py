@@ -202,7 +202,10 @@ class GuardedStock:
             try:
                 await self.undo(key, order_id)
             except InventoryUnavailable:
-                log.error("could not undo stock movement %s; run `inventory reconcile`", key)
+                if key.startswith("reserve:"):  # a hold: the server's reconciler releases it
+                    log.warning("could not undo %s; the reconciler will release the hold", key)
+                else:  # stock consumed or put back for a change that did not happen
+                    log.error("could not undo stock movement %s; correct its stock by hand", key)
 
 
 def stock_for(
