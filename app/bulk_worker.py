@@ -38,11 +38,13 @@ class BulkWorker:
         guard: InventoryGuard,
         inventory_http: Any = None,
         chunk_size: int | None = None,
+        undo_log: Any = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.guard = guard
         self.inventory_http = inventory_http
+        self.undo_log = undo_log  # see build_context
         self.chunk_size = chunk_size or settings.bulk_chunk_size
         self._current: int | None = None  # the operation of the chunk being worked on
         self._outage = False  # the database is unavailable, and that was logged
@@ -155,6 +157,7 @@ class BulkWorker:
             _request_id(operation),
             guard=self.guard,
             inventory_http=self.inventory_http,
+            undo_log=self.undo_log,
         )
         logged_as = request_id_var.set(context.request_id)  # the masked errors' logs name the job
         try:

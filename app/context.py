@@ -57,9 +57,15 @@ def build_context(
     rate_limiter: RateLimiter | None = None,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     events: EventStream | None = None,
+    undo_log: async_sessionmaker[AsyncSession] | None = None,
 ) -> AppContext:
-    """Assembles; the process-wide guard and HTTP client come from the app's state."""
-    stock = stock_for(session, guard or InventoryGuard.from_settings(settings), inventory_http)
+    """Assembles; the process-wide guard and HTTP client come from the app's state.
+
+    `undo_log` is a pool of its own for the remote inventory's undo log (pending_undos): a
+    request that already holds a connection must never wait for a second one from its own pool.
+    """
+    guard = guard or InventoryGuard.from_settings(settings)
+    stock = stock_for(session, guard, inventory_http, undo_log=undo_log)
 
     async def load_levels(product_ids: list[int]) -> list[int]:
         found = await stock.available(product_ids)

@@ -11,9 +11,10 @@ from starlette.applications import Starlette
 from app.bulk_worker import BulkWorker
 from app.domain.rate_limit import RateLimiter
 from app.event_stream import EventStream
+from app.inventory.http_client import HttpStock
 from app.reconciler import Reconciler
 from app.settings import Settings
-from app.stock_guard import InventoryGuard
+from app.stock_guard import GuardedStock, InventoryGuard
 from db.embedded import EmbeddedPostgres
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_async
@@ -47,6 +48,14 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             )
             app.state.engine = engine
             app.state.sessionmaker = make_sessionmaker(engine)
+            # one-statement transactions only, so two connections serve every request's notes
+            undo_engine = make_engine(
+                database_url,
+                pool_size=2,
+                statement_timeout_s=settings.statement_timeout_s,
+                pool_timeout=settings.db_pool_timeout_s,
+            )
+            app.state.undo_log = make_sessionmaker(undo_engine)
             app.state.inventory_guard = InventoryGuard.from_settings(settings)
             app.state.event_stream = EventStream(database_url)
             app.state.rate_limiter = RateLimiter(
@@ -67,7 +76,16 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 else None
             )
             stop, worker = asyncio.Event(), None
-            app.state.reconciler = Reconciler(engine, settings.reconcile_interval_s)
+            app.state.reconciler = Reconciler(
+                engine,
+                settings.reconcile_interval_s,
+                inventory=(
+                    GuardedStock(HttpStock(app.state.inventory_http), app.state.inventory_guard)
+                    if app.state.inventory_http is not None
+                    else None
+                ),
+                undo_after_s=settings.reconcile_undo_after_s,
+            )
             reconciling = asyncio.create_task(app.state.reconciler.run(stop), name="reconciler")
             if settings.bulk_worker_enabled:
                 background = BulkWorker(
@@ -75,6 +93,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                     settings,
                     guard=app.state.inventory_guard,
                     inventory_http=app.state.inventory_http,
+                    undo_log=app.state.undo_log,
                 )
                 worker = asyncio.create_task(background.run(stop), name="bulk-worker")
             try:
@@ -88,5 +107,6 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 if app.state.inventory_http is not None:
                     await app.state.inventory_http.aclose()
                 await engine.dispose()
+                await undo_engine.dispose()
 
     return run

@@ -32,6 +32,7 @@ from app.middleware import (
 from app.request_bounds import EnvelopeError, RequestBoundsMiddleware
 from app.settings import Settings, get_settings
 from db.availability import RETRY_AFTER_S, describe
+from db.queries import pending_undos
 from db.queries import stock as stock_queries
 from graphql_schema.schema import schema
 
@@ -72,6 +73,7 @@ class GraphQLApp(GraphQL[AppContext, None]):
             inventory_http=state.inventory_http,
             rate_limiter=state.rate_limiter,
             sessionmaker=state.sessionmaker,
+            undo_log=state.undo_log,
             events=state.event_stream,
         )
         context.over_websocket = isinstance(request, WebSocket)
@@ -153,17 +155,25 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     """Ready only when the database answers; the breaker's state and stray holds are shown too.
 
-    Stray holds: orders holding stock they no longer wait for, which the reconciler releases.
+    Stray holds: orders holding stock they no longer wait for; pending undos: stock movements of
+    order changes that did not commit (or have not yet). The reconciler works both off.
     """
     inventory = request.app.state.inventory_guard.state
     try:
         async with request.app.state.sessionmaker() as session:
             stray = len(await stock_queries.holds_without_open_order(session))
+            undos = await pending_undos.count(session)
     except Exception as exc:
         log.warning("readiness check failed: %s", describe(exc))
         body = {"status": "unavailable", "database": "down", "inventoryBreaker": inventory}
         return JSONResponse(body, status_code=503)
-    body = {"status": "ok", "database": "up", "inventoryBreaker": inventory, "strayHolds": stray}
+    body = {
+        "status": "ok",
+        "database": "up",
+        "inventoryBreaker": inventory,
+        "strayHolds": stray,
+        "pendingUndos": undos,
+    }
     return JSONResponse(body)
 
 

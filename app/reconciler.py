@@ -1,19 +1,25 @@
-"""Stray stock holds released by the server itself, so no operator has to run a command.
+"""Stock left wrong by failed order changes, put right by the server itself, not an operator.
 
-A hold outlives its reason when a confirm reserved, its order change did not commit, and the
-undo could not reach the inventory. Every RECONCILE_INTERVAL_S one server process (the one that
-wins a PostgreSQL advisory lock; the others skip that round) sweeps with release_orphans.
+A movement outlives its reason when the order change that sent it did not commit and the undo
+could not reach the inventory. Every RECONCILE_INTERVAL_S one server process (the one that wins
+a PostgreSQL advisory lock; the others skip that round) retries the undos still on record (see
+db/models/pending_undo.py) once they are RECONCILE_UNDO_AFTER_S old, and releases any hold whose
+order no longer waits for its goods.
 """
 
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.domain.errors import InventoryUnavailable
 from app.inventory.reconcile import release_orphans
+from app.stock_guard import GuardedStock
 from db.availability import database_unavailable, describe
+from db.queries import pending_undos
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +27,19 @@ SWEEP_LOCK = 0x6F72_6465_7273  # "orders": one sweeper at a time across server p
 
 
 class Reconciler:
-    def __init__(self, engine: AsyncEngine, interval_s: float) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        interval_s: float,
+        *,
+        inventory: GuardedStock | None = None,
+        undo_after_s: float = 120.0,
+    ) -> None:
         self.engine = engine
         self.interval_s = interval_s
+        self.inventory = inventory  # a remote inventory, to send the undos left behind
+        # older than any request can run, so no order change that may still commit is undone
+        self.undo_after = timedelta(seconds=undo_after_s)
         self.sweeps = 0  # rounds this process swept (it held the lock)
         self._outage = False
 
@@ -53,6 +69,7 @@ class Reconciler:
                 return None
             try:
                 async with AsyncSession(bind=connection, expire_on_commit=False) as session:
+                    await self._retry_undos(session)
                     released = await release_orphans(session)
             finally:
                 await connection.execute(sa.select(sa.func.pg_advisory_unlock(SWEEP_LOCK)))
@@ -61,3 +78,18 @@ class Reconciler:
         if released:
             log.warning("reconciler: released stray stock holds %s", released)
         return released
+
+    async def _retry_undos(self, session: AsyncSession) -> None:
+        if self.inventory is None:
+            return
+        due = await pending_undos.due(session, self.undo_after)
+        await session.commit()
+        for key, order_id in due:
+            try:
+                await self.inventory.undo(key, order_id)
+            except InventoryUnavailable as error:
+                log.warning("reconciler: undo of %s must wait for the inventory: %s", key, error)
+                return
+            await pending_undos.forget(session, [key])
+            await session.commit()
+            log.warning("reconciler: undid stock movement %s of order %s", key, order_id)

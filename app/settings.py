@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     reconcile_interval_s: float = Field(
         default=30.0, gt=0, description="How often stray stock holds are looked for and released."
     )
+    reconcile_undo_after_s: float = Field(
+        default=120.0,
+        ge=0,
+        description="Age at which a stock movement whose order change did not commit is undone.",
+    )
     bulk_worker_enabled: bool = Field(default=True, description="Run background jobs here.")
     bulk_chunk_size: int = Field(default=200, ge=1, le=1000)
     bulk_poll_interval_s: float = Field(default=0.5, gt=0)

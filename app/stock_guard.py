@@ -12,13 +12,14 @@ from typing import TypeVar
 import httpx
 from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
 from aiobreaker.state import CircuitBreakerState
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.domain.errors import InventoryUnavailable
 from app.domain.stock import InsufficientStock
 from app.inventory.http_client import HttpStock
 from app.settings import Settings
 from app.stock_port import InProcessStock, StockPort
+from db.queries import pending_undos
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -148,10 +149,18 @@ class GuardedStock:
     that is a no-op (the shared transaction already rolled them back); over HTTP it compensates.
     """
 
-    def __init__(self, inner: StockPort, guard: InventoryGuard) -> None:
+    def __init__(
+        self,
+        inner: StockPort,
+        guard: InventoryGuard,
+        undo_log: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self._inner = inner
         self._guard = guard
         self._uncommitted: list[tuple[str, int]] = []
+        # with a remote inventory: each movement is noted durably before it is sent (see
+        # db/models/pending_undo.py), so an undo that cannot run now is retried later
+        self._undo_log = undo_log
 
     @property
     def refusing(self) -> bool:
@@ -186,12 +195,21 @@ class GuardedStock:
         Remembered before the call, since a call that timed out may have applied; forgotten on
         an OUT_OF_STOCK answer, which moved nothing, so there is nothing to undo.
         """
+        if self._undo_log is not None:
+            await pending_undos.note(self._undo_log, key, order_id)
         self._uncommitted.append((key, order_id))
         try:
             await self._guard.call(operation)
         except InsufficientStock:
             self._uncommitted.remove((key, order_id))
+            if self._undo_log is not None:
+                await pending_undos.forget_now(self._undo_log, [key])
             raise
+
+    async def before_commit(self, session: AsyncSession) -> None:
+        """In the order change's transaction: its movements stand once it commits."""
+        if self._undo_log is not None:
+            await pending_undos.forget(session, [key for key, _ in self._uncommitted])
 
     async def settle(self, *, committed: bool) -> None:
         """After the order's transaction: forget the movements, or reverse them, newest first."""
@@ -202,15 +220,22 @@ class GuardedStock:
             try:
                 await self.undo(key, order_id)
             except InventoryUnavailable:
-                if key.startswith("reserve:"):  # a hold: the server's reconciler releases it
-                    log.warning("could not undo %s; the reconciler will release the hold", key)
-                else:  # stock consumed or put back for a change that did not happen
-                    log.error("could not undo stock movement %s; correct its stock by hand", key)
+                log.warning("could not undo stock movement %s; the reconciler retries it", key)
+                continue
+            if self._undo_log is not None:
+                await pending_undos.forget_now(self._undo_log, [key])
 
 
 def stock_for(
-    session: AsyncSession, guard: InventoryGuard, http: httpx.AsyncClient | None
+    session: AsyncSession,
+    guard: InventoryGuard,
+    http: httpx.AsyncClient | None,
+    undo_log: async_sessionmaker[AsyncSession] | None = None,
 ) -> GuardedStock:
-    """In process on the request's session by default; over HTTP when INVENTORY_URL is set."""
-    inner: StockPort = HttpStock(http) if http is not None else InProcessStock(session)
-    return GuardedStock(inner, guard)
+    """In process on the request's session by default; over HTTP when INVENTORY_URL is set.
+
+    In process, a movement is part of the order change's transaction and needs no undo log.
+    """
+    if http is None:
+        return GuardedStock(InProcessStock(session), guard)
+    return GuardedStock(HttpStock(http), guard, undo_log)

@@ -34,6 +34,8 @@ async def in_transaction(
     try:
         async with unit_of_work(session):
             result = await work()
+            if stock is not None:
+                await stock.before_commit(session)
         committed = True
         return result, []
     except DomainErrors as failures:

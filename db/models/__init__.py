@@ -7,6 +7,7 @@ from db.models.idempotency import IdempotentRequest
 from db.models.order import Discount, Order, OrderLine
 from db.models.order_event import OrderEvent
 from db.models.partner import Address, Partner
+from db.models.pending_undo import PendingUndo
 from db.models.product import PaymentMethod, Product, Season
 from db.models.quick_order import QuickOrderSuggestion
 from db.models.shipment import Delivery, DeliveryItem, Return, ReturnItem
@@ -27,6 +28,7 @@ __all__ = [
     "OrderLine",
     "Partner",
     "PaymentMethod",
+    "PendingUndo",
     "Product",
     "QuickOrderSuggestion",
     "Return",

@@ -48,6 +48,7 @@ async def test_health_and_readiness(server):
     assert ready.status_code == 200
     body = ready.json()
     assert isinstance(body.pop("strayHolds"), int)
+    assert isinstance(body.pop("pendingUndos"), int)
     assert body == {"status": "ok", "database": "up", "inventoryBreaker": "closed"}
 
 

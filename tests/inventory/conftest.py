@@ -25,7 +25,7 @@ from app.inventory.http_app import create_inventory_app
 from app.settings import Settings
 from app.stock_guard import InventoryGuard
 from db import models
-from db.engine import LockedAsyncSession
+from db.engine import LockedAsyncSession, make_engine, make_sessionmaker
 from graphql_schema.schema import schema
 from tests.factories import Factory
 
@@ -210,8 +210,10 @@ class OrderSide:
         company_ids: Sequence[int],
         guard: InventoryGuard,
         http: httpx.AsyncClient | None = None,
+        undo_log: Sessions | None = None,
     ) -> None:
         self.sessions = sessions
+        self.undo_log = undo_log
         self.principal = Principal(
             key_id="test", company_ids=frozenset(company_ids), scopes=frozenset({"admin"})
         )
@@ -228,6 +230,7 @@ class OrderSide:
                 "test",
                 guard=self.guard,
                 inventory_http=self.http,
+                undo_log=self.undo_log,  # as the server: remote movements are logged
             )
             result: ExecutionResult = await schema.execute(
                 document, variable_values=variables, context_value=context
@@ -255,3 +258,11 @@ class OrderSide:
 
 def codes(payload: dict[str, Any]) -> list[str]:
     return [error["code"] for error in payload["errors"]]
+
+
+@pytest.fixture(scope="session")
+async def undo_log(database_url: str) -> AsyncIterator[Sessions]:
+    """The remote inventory's undo log on a small pool of its own, as the server has it."""
+    engine = make_engine(database_url, pool_size=2)
+    yield make_sessionmaker(engine)
+    await engine.dispose()

@@ -33,7 +33,7 @@ from app.reconciler import SWEEP_LOCK, Reconciler
 from app.settings import Settings
 from app.stock_guard import UNANSWERED, GuardedStock, InventoryGuard
 from db import models
-from resolvers.orders import confirm_order
+from resolvers.orders import confirm_order, deliver_order
 from tests.inventory.conftest import (
     OrderSide,
     Sessions,
@@ -141,12 +141,18 @@ class World:
         self.guard.breaker.timeout_duration = timedelta(seconds=RESET_S)
 
 
+async def undos_of(sessions: Sessions, order_id: int) -> int:
+    async with sessions() as session:
+        statement = sa.text("SELECT count(*) FROM pending_undos WHERE order_id = :id")
+        return int(await session.scalar(statement, {"id": order_id}))
+
+
 def db_id(order_gid: str) -> int:
     return int(from_base64(order_gid)[1])
 
 
 @pytest.fixture
-async def world(make_shop, sessions, database_url, engine) -> AsyncIterator[World]:
+async def world(make_shop, sessions, database_url, engine, undo_log) -> AsyncIterator[World]:
     shop = await make_shop([10, 3])
     board = Switchboard(create_inventory_app(database_url, engine=engine))
     server = await Uvicorn(board).start()
@@ -157,7 +163,7 @@ async def world(make_shop, sessions, database_url, engine) -> AsyncIterator[Worl
 
     guard = InventoryGuard(fail_max=2, reset_timeout_s=NEVER_S, call_timeout_s=PATIENT_S)
     async with httpx.AsyncClient(base_url=server.url, event_hooks={"request": [record]}) as http:
-        side = OrderSide(sessions, [shop.company_id], guard, http)
+        side = OrderSide(sessions, [shop.company_id], guard, http, undo_log)
         yield World(shop, board, server, guard, side, sessions, sent)
         await board.settled()
     await server.stop()
@@ -410,6 +416,36 @@ async def test_the_server_releases_a_hold_whose_undo_could_not_run(world, monkey
     assert reconciler.sweeps >= 1
 
 
+async def test_a_delivery_whose_undo_could_not_run_is_undone_by_the_server(
+    world, monkeypatch, engine
+):
+    a, _ = world.shop.products
+    order = await world.order([(a, 4)])
+    assert (await world.side.confirm(order))["errors"] == []
+
+    async def fail(*args: Any, **kwargs: Any) -> None:
+        world.guard.breaker.open()  # the undo that follows is refused too
+        raise Invalid("the order change failed after the stock was consumed")
+
+    monkeypatch.setattr(deliver_order.order_events, "append", fail)
+    deliver = {"id": order, "complete": True}
+    assert codes(await world.side.mutate("deliverOrder", deliver)) == ["INVALID"]
+    monkeypatch.undo()
+    assert await world.status(order) == "CONFIRMED"
+    assert await stock_row(world.sessions, a.id) == (6, 0)  # consumed for a delivery not made
+    assert await undos_of(world.sessions, db_id(order)) == 1
+
+    world.guard.breaker.close()  # the inventory is reachable again
+    inventory = GuardedStock(HttpStock(world.side.http), world.guard)  # type: ignore[arg-type]
+    reconciler = Reconciler(engine, interval_s=1, inventory=inventory, undo_after_s=0)
+    await reconciler.sweep()
+
+    assert await stock_row(world.sessions, a.id) == (10, 4)  # held again for the confirmed order
+    assert await undos_of(world.sessions, db_id(order)) == 0
+    assert codes(await world.side.mutate("deliverOrder", deliver)) == []  # and deliverable
+    assert await stock_row(world.sessions, a.id) == (6, 0)
+
+
 async def test_one_process_sweeps_at_a_time(world, engine):
     async with engine.connect() as other:  # another server process, mid-sweep
         await other.scalar(sa.select(sa.func.pg_advisory_lock(SWEEP_LOCK)))
@@ -609,5 +645,6 @@ async def test_readyz_shows_the_breaker_state(database_url, make_shop, reader_ke
     assert ready.status_code == 200
     body = ready.json()
     assert isinstance(body.pop("strayHolds"), int)
+    assert isinstance(body.pop("pendingUndos"), int)
     assert body == {"status": "ok", "database": "up", "inventoryBreaker": "open"}
     assert "inventory circuit breaker: closed -> open" in caplog.text

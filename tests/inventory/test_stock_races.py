@@ -26,7 +26,9 @@ ON_HAND = 10
 
 
 @pytest.fixture(params=["in_process", "http"])
-async def order_side(request, database_url, make_shop) -> AsyncIterator[tuple[OrderSide, Shop]]:
+async def order_side(
+    request, database_url, make_shop, undo_log
+) -> AsyncIterator[tuple[OrderSide, Shop]]:
     shop = await make_shop([ON_HAND])
     engine = create_async_engine(database_url, pool_size=20, max_overflow=0, pool_timeout=60)
     inventory_engine = create_async_engine(database_url, pool_size=10, max_overflow=0)
@@ -39,7 +41,7 @@ async def order_side(request, database_url, make_shop) -> AsyncIterator[tuple[Or
             server = await Uvicorn(app).start()
             limits = httpx.Limits(max_connections=50)
             async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as http:
-                yield OrderSide(sessions, [shop.company_id], guard, http), shop
+                yield OrderSide(sessions, [shop.company_id], guard, http, undo_log), shop
         else:
             yield OrderSide(sessions, [shop.company_id], guard), shop
     finally:
