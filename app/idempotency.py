@@ -3,17 +3,20 @@
 The first request with a key claims it (a committed row), runs, and stores its answer; a retry
 with the same key and body replays that answer, marked `Idempotent-Replayed: true`; one that
 arrives while the first still runs waits for it (and takes over a first request that died
-without answering). The same key with another body is refused.
+without answering, after IDEMPOTENCY_LEASE_S). The same key with another body is refused.
 Keys belong to the API key that sent them and expire after IDEMPOTENCY_TTL_S. An answer that
-was no answer (a 5xx: the database unavailable, a bug) frees the key, so the retry runs anew.
+says "try again" (a 5xx, THROTTLED, TIMEOUT, UNAVAILABLE, INVENTORY_UNAVAILABLE) frees the key
+when nothing was written, so the retry runs anew; when the change was committed, the retry gets
+an answer saying so, whatever happened after the commit.
 """
 
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,7 +53,7 @@ class IdempotencyMiddleware:
         self.ttl = timedelta(seconds=settings.idempotency_ttl_s)
         self.wait_s = settings.idempotency_wait_s
         # a first request unanswered after this long died: its retry may run instead
-        self.lease = timedelta(seconds=max(settings.idempotency_wait_s, 1.0))
+        self.lease = timedelta(seconds=settings.idempotency_lease_s)
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -77,19 +80,21 @@ class IdempotencyMiddleware:
         sessions: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
         owner = principal.api_key_id
         async with sessions() as session:
-            earlier = await idempotency.claim(session, owner, key, digest, self.ttl, self.lease)
-            if earlier is not None:
-                earlier = await self._finished(session, owner, key, earlier)
-        if earlier is None:
-            await self._run(scope, replay(body, receive), send, sessions, owner, key)
+            claimed = await idempotency.claim(
+                session, owner, key, digest, ttl=self.ttl, lease=self.lease
+            )
+            if isinstance(claimed, idempotency.Earlier) and claimed.request_hash == digest:
+                claimed = await self._finished(session, owner, key, claimed)
+        if isinstance(claimed, str):
+            await self._run(scope, replay(body, receive), send, sessions, owner, key, claimed)
             return
-        if earlier.request_hash != digest:
+        if claimed.request_hash != digest:
             refusal = EnvelopeError(
                 "this Idempotency-Key was used for a different request; use a new key",
                 status=422,
                 code="IDEMPOTENCY_KEY_REUSED",
             )
-        elif earlier.status_code is None:
+        elif claimed.status_code is None:
             refusal = EnvelopeError(
                 "a request with this Idempotency-Key is still running; retry shortly",
                 status=409,
@@ -97,9 +102,9 @@ class IdempotencyMiddleware:
             )
         else:
             replayed = Response(
-                earlier.body,
-                status_code=earlier.status_code,
-                media_type=earlier.content_type,
+                claimed.body,
+                status_code=claimed.status_code,
+                media_type=claimed.content_type,
                 headers={"Idempotent-Replayed": "true"},
             )
             await replayed(scope, receive, send)
@@ -115,7 +120,7 @@ class IdempotencyMiddleware:
         while earlier.status_code is None and loop.time() < deadline:
             await asyncio.sleep(POLL_S)
             again = await idempotency.earlier(session, owner, key)
-            if again is None:  # it failed and freed the key: this one may not start it twice
+            if again is None:  # it failed and freed the key: the client retries, and runs it
                 break
             earlier = again
         return earlier
@@ -128,6 +133,7 @@ class IdempotencyMiddleware:
         sessions: async_sessionmaker[AsyncSession],
         owner: int,
         key: str,
+        token: str,
     ) -> None:
         status, content_type, chunks = 500, "application/json", []
 
@@ -141,18 +147,72 @@ class IdempotencyMiddleware:
                 chunks.append(message.get("body", b""))
             await send(message)
 
+        def keep(code: int, answer: bytes) -> Awaitable[None]:
+            return idempotency.record(
+                sessions,
+                owner,
+                key,
+                token,
+                status_code=code,
+                content_type=content_type,
+                body=answer,
+            )
+
+        saved = _saved(scope)
         try:
             await self.app(scope, receive, capture)
         except BaseException:
-            await _keeping(key, idempotency.release(sessions, owner, key))
+            if saved() is not None:  # committed, then failed: the retry must learn that
+                await _keeping(key, keep(200, _lost_answer(saved())))
+            else:
+                await _keeping(key, idempotency.release(sessions, owner, key, token))
             raise
-        if status >= 500:
-            await _keeping(key, idempotency.release(sessions, owner, key))
+        answer = b"".join(chunks)
+        if saved() is None and (status >= 500 or _temporary(answer)):
+            # nothing was written and the answer says "try again": the retry runs anew
+            await _keeping(key, idempotency.release(sessions, owner, key, token))
+        elif status >= 500:
+            await _keeping(key, keep(200, _lost_answer(saved())))
         else:
-            body = b"".join(chunks)
-            await _keeping(
-                key, idempotency.record(sessions, owner, key, status, content_type, body)
-            )
+            await _keeping(key, keep(status, answer))
+
+
+TEMPORARY = frozenset({"THROTTLED", "TIMEOUT", "UNAVAILABLE", "INVENTORY_UNAVAILABLE"})
+
+
+def _temporary(answer: bytes) -> bool:
+    """Whether the answer refused for now (a budget, a timeout, an outage) rather than for good."""
+    try:
+        body = orjson.loads(answer)
+    except orjson.JSONDecodeError:
+        return False
+    if not isinstance(body, dict):
+        return False
+    codes = [(e.get("extensions") or {}).get("code") for e in body.get("errors") or ()]
+    for payload in (body.get("data") or {}).values():
+        if isinstance(payload, dict):
+            codes += [e.get("code") for e in payload.get("errors") or () if isinstance(e, dict)]
+    return any(code in TEMPORARY for code in codes)
+
+
+def _saved(scope: Scope) -> Callable[[], list[str] | None]:
+    """What the request's own transaction committed, once it has (see db.engine.unit_of_work)."""
+
+    def saved() -> list[str] | None:
+        session = scope.get("db_session")
+        if session is None or not session.info.get("committed"):
+            return None
+        return list(session.info.get("written", []))
+
+    return saved
+
+
+def _lost_answer(written: list[str] | None) -> bytes:
+    error = {
+        "message": "the change was saved, but its answer was lost; fetch it by id",
+        "extensions": {"code": "INTERNAL", "committed": True, "written": written or []},
+    }
+    return orjson.dumps({"data": None, "errors": [error]})
 
 
 async def _keeping(key: str, bookkeeping: Awaitable[None]) -> None:

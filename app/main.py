@@ -7,6 +7,7 @@ import orjson
 from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -196,4 +197,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(IdempotencyMiddleware, settings=settings),
         ],
         lifespan=lifespan(settings),
+        # an unknown path or method is a JSON error too, like every other answer
+        exception_handlers={StarletteHTTPException: _http_error},
     )
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    code = _HTTP_CODES.get(error.status_code, "BAD_REQUEST")
+    return EnvelopeError(str(error.detail), status=error.status_code, code=code).response()

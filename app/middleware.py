@@ -60,7 +60,10 @@ class ApiKeyMiddleware:
             refusal = _unauthorized("send an API key: Authorization: Bearer <key>")
             await refusal(scope, receive, send)
             return
-        principal = await authenticate(scope["db_session"], presented)
+        session: AsyncSession = scope["db_session"]
+        principal = await authenticate(session, presented)
+        # give the connection back: the request may wait long for its body, or not need it
+        await session.commit()
         if principal is None:
             await _unauthorized("unknown or revoked API key")(scope, receive, send)
             return

@@ -4,7 +4,7 @@ A movement outlives its reason when the order change that sent it did not commit
 could not reach the inventory. Every RECONCILE_INTERVAL_S one server process (the one that wins
 a PostgreSQL advisory lock; the others skip that round) retries the undos still on record (see
 db/models/pending_undo.py) once they are RECONCILE_UNDO_AFTER_S old, and releases any hold whose
-order no longer waits for its goods.
+order no longer waits for its goods; and it drops expired Idempotency-Key answers.
 """
 
 import asyncio
@@ -19,7 +19,7 @@ from app.domain.errors import InventoryUnavailable
 from app.inventory.reconcile import release_orphans
 from app.stock_guard import GuardedStock
 from db.availability import database_unavailable, describe
-from db.queries import pending_undos
+from db.queries import idempotency, pending_undos
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,8 @@ class Reconciler:
                 async with AsyncSession(bind=connection, expire_on_commit=False) as session:
                     await self._retry_undos(session)
                     released = await release_orphans(session)
+                    await idempotency.purge_expired(session)
+                    await session.commit()
             finally:
                 await connection.execute(sa.select(sa.func.pg_advisory_unlock(SWEEP_LOCK)))
                 await connection.commit()

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     idempotency_wait_s: float = Field(
         default=30.0, ge=0, description="How long a retry waits for the first request to answer."
     )
+    idempotency_lease_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="After this, a first request that never answered is taken to have died.",
+    )
     shutdown_grace_s: float = Field(
         default=10.0, ge=0, description="On SIGTERM, how long requests in flight may finish."
     )

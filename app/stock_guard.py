@@ -5,6 +5,7 @@ It fails closed: a lookup that cannot answer refuses the order, never accepts it
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import timedelta
 from typing import TypeVar
@@ -30,8 +31,19 @@ NOT_SERVING = "inventory cannot serve right now; the order was not changed: retr
 BUSY = "too many inventory calls are waiting here; the order was not changed: retry shortly"
 
 
-class _LogStateChanges(CircuitBreakerListener):  # type: ignore[misc]
+class _StateChanges(CircuitBreakerListener):  # type: ignore[misc]
+    """Logs each change, and notes on our own clock when the breaker last opened.
+
+    aiobreaker keeps its open time in naive UTC but compares it with local time in `opens_at`,
+    so that property is wrong away from UTC; `refusing` uses this clock instead.
+    """
+
+    def __init__(self) -> None:
+        self.opened_at = 0.0
+
     def state_change(self, breaker: CircuitBreaker, old: object, new: object) -> None:
+        if _name(new) == "open":
+            self.opened_at = time.monotonic()
         log.warning("inventory circuit breaker: %s -> %s", _name(old), _name(new))
 
 
@@ -70,12 +82,13 @@ class InventoryGuard:
         max_concurrent_calls: int = 64,
         queue_timeout_s: float | None = None,
     ) -> None:
+        self._changes = _StateChanges()
         self.breaker = CircuitBreaker(
             fail_max=fail_max,
             timeout_duration=timedelta(seconds=reset_timeout_s),
             # answers, not outages: OUT_OF_STOCK, and a 4xx (our request was wrong)
             exclude=[InsufficientStock, _client_error, _not_serving],
-            listeners=[_LogStateChanges()],
+            listeners=[self._changes],
             name="inventory",
         )
         self.call_timeout_s = call_timeout_s
@@ -102,8 +115,10 @@ class InventoryGuard:
         """Whether a call now would be refused at once: open and not yet due for its trial."""
         if self._trial_running:
             return True
-        is_open = self.breaker.current_state is CircuitBreakerState.OPEN
-        return is_open and self.breaker.opens_at is not None
+        if self.breaker.current_state is not CircuitBreakerState.OPEN:
+            return False
+        since = time.monotonic() - self._changes.opened_at
+        return since < self.breaker.timeout_duration.total_seconds()
 
     async def call(self, operation: Callable[[], Awaitable[T]]) -> T:
         """The operation, guarded; it waits for a free slot first (up to the queue timeout)."""

@@ -160,7 +160,8 @@ async def bench(seconds: float, writers: int, data: Path) -> None:
         "INVENTORY_PORT": str(inventory_port),
         "INVENTORY_URL": f"http://127.0.0.1:{inventory_port}",
         "RECONCILE_INTERVAL_S": str(RECONCILE_S),
-        "IDEMPOTENCY_WAIT_S": "5",  # a retry takes over a first request that died after this
+        "IDEMPOTENCY_WAIT_S": "5",
+        "IDEMPOTENCY_LEASE_S": "5",  # a retry takes over a first request that died after this
         "BULK_WORKER_ENABLED": "false",
         "LOG_LEVEL": "warning",
     }

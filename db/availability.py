@@ -5,6 +5,9 @@ that dropped) are told to clients as UNAVAILABLE with a hint to retry, and logge
 not as a bug's traceback.
 """
 
+import os
+import traceback
+
 import asyncpg.exceptions as pg
 import sqlalchemy.exc as sa_exc
 
@@ -27,8 +30,11 @@ def database_unavailable(error: BaseException | None) -> bool:
     """True for the pool's timeout and for lost, refused or not-yet-accepting connections."""
     seen = 0
     while error is not None and seen < 10:
-        # OSError: a refused or reset socket, a missing Unix socket; TimeoutError: asyncpg's
-        if isinstance(error, (sa_exc.TimeoutError, OSError, TimeoutError, *_DRIVER)):
+        if isinstance(error, (sa_exc.TimeoutError, *_DRIVER)):
+            return True
+        # a refused or reset socket, a missing Unix socket, asyncpg's own timeout: only when the
+        # driver raised it; the same exception elsewhere is a bug, or another peer's failure
+        if isinstance(error, OSError) and _raised_by_the_driver(error):
             return True
         if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
             return True
@@ -42,6 +48,11 @@ def database_unavailable(error: BaseException | None) -> bool:
         )
         seen += 1
     return False
+
+
+def _raised_by_the_driver(error: BaseException) -> bool:
+    frames = traceback.extract_tb(error.__traceback__) if error.__traceback__ else []
+    return any(f"{os.sep}asyncpg{os.sep}" in frame.filename for frame in frames)
 
 
 def broken_connection(error: BaseException | None) -> bool:

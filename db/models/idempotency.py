@@ -17,6 +17,7 @@ class IdempotentRequest(Base):
         ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True
     )
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))  # the running request's, see db/queries
     request_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the body
     status_code: Mapped[int | None] = mapped_column(Integer)  # None while the first runs
     content_type: Mapped[str | None] = mapped_column(String(100))

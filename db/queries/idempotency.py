@@ -1,5 +1,10 @@
-"""Claims on idempotency keys: the first request with a key runs, its retries read its answer."""
+"""Claims on idempotency keys: the first request with a key runs, its retries read its answer.
 
+Each claim carries a token: only the request holding it may record or free the claim, so a
+request that lost its claim (its lease ran out and a retry took over) cannot overwrite anything.
+"""
+
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -8,6 +13,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import IdempotentRequest
+
+_TABLE = IdempotentRequest.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,59 +27,65 @@ class Earlier:
     body: bytes | None
 
 
+def _owned(api_key_id: int, key: str) -> sa.ColumnElement[bool]:
+    return (_TABLE.c.api_key_id == api_key_id) & (_TABLE.c.key == key)
+
+
 async def claim(
     session: AsyncSession,
     api_key_id: int,
     key: str,
     request_hash: str,
+    *,
     ttl: timedelta,
     lease: timedelta,
-) -> Earlier | None:
-    """None when this request now owns the key (committed, so retries see it), else the earlier.
+) -> str | Earlier:
+    """This request's token if it now owns the key (committed, retries see it), else the earlier.
 
     An expired claim is removed first, so its key is free again. A claim still unanswered after
     `lease` was left by a request that died (its server stopped, or the database went away before
-    it could free the key): the same request takes it over.
+    it could free the key): the same request takes it over, with a new token.
     """
-    row = IdempotentRequest.__table__
-    owned = (row.c.api_key_id == api_key_id) & (row.c.key == key)
-    await session.execute(sa.delete(row).where(owned, row.c.expires_at < sa.func.now()))
-    inserted = await session.scalar(
-        insert(row)
+    token = secrets.token_hex(16)
+    owned = _owned(api_key_id, key)
+    await session.execute(sa.delete(_TABLE).where(owned, _TABLE.c.expires_at < sa.func.now()))
+    took = await session.scalar(
+        insert(_TABLE)
         .values(
             api_key_id=api_key_id,
             key=key,
+            token=token,
             request_hash=request_hash,
             expires_at=sa.func.now() + ttl,
         )
         .on_conflict_do_nothing()
-        .returning(row.c.key)
+        .returning(_TABLE.c.key)
     )
-    if inserted is None:
-        inserted = await session.scalar(
-            sa.update(row)
+    if took is None:
+        took = await session.scalar(
+            sa.update(_TABLE)
             .where(
                 owned,
-                row.c.status_code.is_(None),
-                row.c.request_hash == request_hash,
-                row.c.created_at < sa.func.now() - lease,
+                _TABLE.c.status_code.is_(None),
+                _TABLE.c.request_hash == request_hash,
+                _TABLE.c.created_at < sa.func.now() - lease,
             )
-            .values(created_at=sa.func.now())
-            .returning(row.c.key)
+            .values(created_at=sa.func.now(), token=token)
+            .returning(_TABLE.c.key)
         )
     await session.commit()
-    if inserted is not None:
-        return None
-    return await earlier(session, api_key_id, key)
+    if took is not None:
+        return token
+    found = await earlier(session, api_key_id, key)
+    return found if found is not None else Earlier(request_hash, None, None, None)
 
 
 async def earlier(session: AsyncSession, api_key_id: int, key: str) -> Earlier | None:
-    row = IdempotentRequest.__table__
     found = (
         await session.execute(
-            sa.select(row.c.request_hash, row.c.status_code, row.c.content_type, row.c.body).where(
-                row.c.api_key_id == api_key_id, row.c.key == key
-            )
+            sa.select(
+                _TABLE.c.request_hash, _TABLE.c.status_code, _TABLE.c.content_type, _TABLE.c.body
+            ).where(_owned(api_key_id, key))
         )
     ).one_or_none()
     await session.commit()  # a poller must see the owner's answer on its next look
@@ -83,25 +96,33 @@ async def record(
     sessions: async_sessionmaker[AsyncSession],
     api_key_id: int,
     key: str,
+    token: str,
+    *,
     status_code: int,
     content_type: str,
     body: bytes,
 ) -> None:
-    row = IdempotentRequest.__table__
     async with sessions() as session:
         await session.execute(
-            sa.update(row)
-            .where(row.c.api_key_id == api_key_id, row.c.key == key)
+            sa.update(_TABLE)
+            .where(_owned(api_key_id, key), _TABLE.c.token == token)
             .values(status_code=status_code, content_type=content_type, body=body)
         )
         await session.commit()
 
 
-async def release(sessions: async_sessionmaker[AsyncSession], api_key_id: int, key: str) -> None:
-    """Frees the key after an answer that was no answer (a 5xx): a retry runs afresh."""
-    row = IdempotentRequest.__table__
+async def release(
+    sessions: async_sessionmaker[AsyncSession], api_key_id: int, key: str, token: str
+) -> None:
+    """Frees the key after an answer that was no answer (a 5xx, a refusal to retry)."""
     async with sessions() as session:
         await session.execute(
-            sa.delete(row).where(row.c.api_key_id == api_key_id, row.c.key == key)
+            sa.delete(_TABLE).where(_owned(api_key_id, key), _TABLE.c.token == token)
         )
         await session.commit()
+
+
+async def purge_expired(session: AsyncSession) -> int:
+    """Claims past their time; the reconciler calls this every round."""
+    result = await session.execute(sa.delete(_TABLE).where(_TABLE.c.expires_at < sa.func.now()))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

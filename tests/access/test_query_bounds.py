@@ -18,6 +18,11 @@ DEPTH, ALIASES, TOKENS, COST = 5, 3, 200, 100
 
 
 @pytest.fixture
+def tokens_only(settings_for):
+    return settings_for(max_query_tokens=TOKENS, max_field_repeats=TOKENS)
+
+
+@pytest.fixture
 def bounded(settings_for):
     return settings_for(
         max_query_depth=DEPTH,
@@ -45,12 +50,10 @@ def aliased(count: int) -> str:
 def tokens(count: int) -> str:
     """A query of exactly `count` lexical tokens: `{ companies { totalCount } }` is 6.
 
-    The padding is inline fragments of 6 tokens each, then up to 5 `__typename`: no field is
-    repeated past the default bound within one selection set.
+    The padding is `__typename`, repeated: the bound on repeated fields is lifted where this is
+    used (`tokens_only`), so that only the token count can refuse it.
     """
-    fragments, rest = divmod(count - 6, 6)
-    padding = "... on Query { __typename } " * fragments + "__typename " * rest
-    return "{ companies { totalCount } " + padding + "}"
+    return "{ companies { totalCount } " + "__typename " * (count - 6) + "}"
 
 
 def refusal(bound: str, actual: int, limit: int) -> dict:
@@ -109,9 +112,9 @@ async def test_a_mutation_over_a_bound_writes_nothing(client_for, settings_for, 
 
 
 async def test_tokens_admit_their_limit_and_refuse_one_more_before_execution(
-    client_for, bounded, sql_run
+    client_for, tokens_only, sql_run
 ):
-    async with client_for(bounded) as client:
+    async with client_for(tokens_only) as client:
         admitted = await answer(client, tokens(TOKENS))
         sql_run.clear()
         refused = await answer(client, tokens(TOKENS + 1))
@@ -122,8 +125,8 @@ async def test_tokens_admit_their_limit_and_refuse_one_more_before_execution(
     assert sql_run == []
 
 
-async def test_a_token_refusal_says_limit_exceeded_and_the_limit(client_for, bounded):
-    async with client_for(bounded) as client:
+async def test_a_token_refusal_says_limit_exceeded_and_the_limit(client_for, tokens_only):
+    async with client_for(tokens_only) as client:
         refused = await answer(client, tokens(TOKENS + 1))
     [error] = refused["errors"]
     assert error["extensions"] == {"code": "LIMIT_EXCEEDED", "bound": "tokens", "limit": TOKENS}

@@ -43,8 +43,29 @@ async def refusal_of(hostile, query: str) -> dict:
             32,
             15,
         ),
+        ("{ " + "...{ __typename } " * 100 + "}", "fieldRepeats", 100, FIELD_REPEATS),
+        (
+            "{ "
+            + " ".join(f"...F{n}" for n in range(FIELD_REPEATS + 1))
+            + " } "
+            + " ".join(
+                f"fragment F{n} on Query {{ __typename }}" for n in range(FIELD_REPEATS + 1)
+            ),
+            "fieldRepeats",
+            FIELD_REPEATS + 1,
+            FIELD_REPEATS,
+        ),
     ],
-    ids=["150 copies", "copies in a nested set", "one alias", "unknown", "known", "ofType chain"],
+    ids=[
+        "150 copies",
+        "copies in a nested set",
+        "one alias",
+        "unknown",
+        "known",
+        "ofType chain",
+        "inline fragments",
+        "spreads of fragments",
+    ],
 )
 async def test_a_costly_document_is_refused_with_its_bound(hostile, query, bound, actual, limit):
     extensions = await refusal_of(hostile, query)

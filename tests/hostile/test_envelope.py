@@ -179,3 +179,18 @@ async def test_a_good_get_query_still_answers(hostile):
 
     assert response.status_code == 200
     assert response.json()["data"]["orders"]["totalCount"] >= 0
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("PUT", "/graphql", 405, "METHOD_NOT_ALLOWED"),
+        ("DELETE", "/graphql", 405, "METHOD_NOT_ALLOWED"),
+        ("GET", "/nope", 404, "NOT_FOUND"),
+    ],
+)
+async def test_an_unknown_path_or_method_is_a_json_error(hostile, method, path, status, code):
+    response = await hostile.caller.request(method, path)
+
+    assert response.status_code == status
+    assert error_of(response)["extensions"]["code"] == code

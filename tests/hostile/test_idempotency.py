@@ -186,8 +186,8 @@ async def test_a_first_request_that_died_unanswered_is_taken_over_by_its_retry(
         await session.execute(
             sa.text(
                 "INSERT INTO idempotent_requests"
-                " (api_key_id, key, request_hash, created_at, expires_at) VALUES"
-                " (:a, :k, :h, now() - interval '1 hour', now() + interval '1 day')"
+                " (api_key_id, key, token, request_hash, created_at, expires_at) VALUES"
+                " (:a, :k, 'dead', :h, now() - interval '1 hour', now() + interval '1 day')"
             ),
             {"a": api_key_id, "k": key, "h": hashlib.sha256(body).hexdigest()},
         )
@@ -201,3 +201,40 @@ async def test_a_first_request_that_died_unanswered_is_taken_over_by_its_retry(
 
     assert retry.json()["data"]["createOrder"]["errors"] == []
     assert await orders_numbered(engine, number) == 1
+
+
+async def test_a_refusal_to_try_again_is_not_kept_for_the_retry(
+    database_url, hostile, tenant, engine
+):
+    """TIMEOUT (the orders table locked past the statement timeout) wrote nothing: the retry
+    with the same key runs anew instead of replaying the refusal for a day."""
+    settings = hostile_settings(database_url, statement_timeout_s=0.3)
+    number = fresh("AGAIN")
+    body = create_body(tenant, number)
+    headers = dict(hostile.caller.headers) | {"idempotency-key": fresh("key")}
+    async with served(settings) as url, httpx.AsyncClient(base_url=url, headers=headers) as http:
+        async with orders_locked(engine):
+            refused = await http.post("/graphql", json=body)
+        retried = await http.post("/graphql", json=body)
+
+    assert refused.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
+    assert "idempotent-replayed" not in retried.headers
+    assert retried.json()["data"]["createOrder"]["errors"] == []
+    assert await orders_numbered(engine, number) == 1
+
+
+async def test_a_reused_key_with_another_body_is_refused_without_waiting(hostile, tenant, engine):
+    key = fresh("key")
+    async with orders_locked(engine) as holder:
+        first = asyncio.create_task(
+            hostile.caller.post(
+                "/graphql", json=create_body(tenant, fresh("W")), headers={"idempotency-key": key}
+            )
+        )
+        await until_blocked_by(engine, holder)  # the first still runs
+        other = await hostile.caller.post(
+            "/graphql", json=create_body(tenant, fresh("X")), headers={"idempotency-key": key}
+        )
+    await first
+
+    assert other.status_code == 422  # answered while the first was still held: it did not wait

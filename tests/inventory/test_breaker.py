@@ -648,3 +648,18 @@ async def test_readyz_shows_the_breaker_state(database_url, make_shop, reader_ke
     assert isinstance(body.pop("pendingUndos"), int)
     assert body == {"status": "ok", "database": "up", "inventoryBreaker": "open"}
     assert "inventory circuit breaker: closed -> open" in caplog.text
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Lima", "Asia/Tokyo"])
+def test_an_open_breaker_refuses_only_for_its_reset_timeout_in_any_time_zone(zone, monkeypatch):
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        guard = InventoryGuard(fail_max=1, reset_timeout_s=NEVER_S, call_timeout_s=PATIENT_S)
+        guard.breaker.open()
+        assert guard.refusing
+        guard.breaker.timeout_duration = timedelta(seconds=0)  # the reset timeout has passed
+        assert not guard.refusing  # the next call is the trial, not refused up front
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

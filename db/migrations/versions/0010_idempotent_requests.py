@@ -21,6 +21,7 @@ def upgrade() -> None:
         "idempotent_requests",
         sa.Column("api_key_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
         sa.Column("request_hash", sa.String(length=64), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("content_type", sa.String(length=100), nullable=True),
