@@ -1,4 +1,7 @@
-"""The `orders-api` command: serve, migrate, seed-demo, export-schema."""
+"""The `orders-api` command: serve, migrate, seed-demo, import, keys, inventory, export-schema.
+
+Settings come from the environment or a `.env` file; README.md's Settings table lists them all.
+"""
 
 import argparse
 import asyncio
@@ -249,10 +252,30 @@ def export_schema(_: Settings, args: argparse.Namespace) -> None:
         print(f"orders-api: schema written to {args.output}")
 
 
+SERVE_SETTINGS = """settings that matter (environment or .env):
+  HOST, PORT              where to listen (127.0.0.1, 8000)
+  DATABASE_URL            PostgreSQL DSN; unset starts an embedded server in EMBEDDED_PG_DIR
+  INTROSPECTION_ENABLED   introspection and GraphiQL (true); false for a public API
+  INVENTORY_URL           the inventory service; unset keeps it in process
+  DB_POOL_SIZE            connections per process (10)
+  STATEMENT_TIMEOUT_S     longest one SQL statement may run (5)
+  SHUTDOWN_GRACE_S        on SIGTERM, how long requests in flight may finish (10)
+  LOG_LEVEL               debug, info, warning or error (info)
+every setting: README.md, Settings"""
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="orders-api", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="orders-api", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="serve GraphQL (embedded PostgreSQL without DATABASE_URL)")
+    commands.add_parser(
+        "serve",
+        help="serve GraphQL (embedded PostgreSQL without DATABASE_URL)",
+        description="Serve GraphQL at http://HOST:PORT/graphql, migrating the database first.",
+        epilog=SERVE_SETTINGS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands.add_parser("migrate", help="apply database migrations")
     seed = commands.add_parser("seed-demo", help="fill an empty database with demo data")
     seed.add_argument("--orders", type=int, default=10_000, help="how many orders (10000)")
