@@ -19,6 +19,7 @@ from app.domain.errors import InventoryUnavailable
 from app.inventory.reconcile import release_orphans
 from app.stock_guard import GuardedStock
 from db.availability import database_unavailable, describe
+from db.engine import make_sessionmaker
 from db.queries import idempotency, pending_undos
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class Reconciler:
         self.engine = engine
         self.interval_s = interval_s
         self.inventory = inventory  # a remote inventory, to send the undos left behind
+        self._sessions = make_sessionmaker(engine)
         # older than any request can run, so no order change that may still commit is undone
         self.undo_after = timedelta(seconds=undo_after_s)
         self.sweeps = 0  # rounds this process swept (it held the lock)
@@ -82,16 +84,24 @@ class Reconciler:
         return released
 
     async def _retry_undos(self, session: AsyncSession) -> None:
-        if self.inventory is None:
+        """Each due note under its row lock: a change still running holds it and is skipped."""
+        inventory = self.inventory
+        if inventory is None:
             return
         due = await pending_undos.due(session, self.undo_after)
         await session.commit()
         for key, order_id in due:
             try:
-                await self.inventory.undo(key, order_id)
+                undone = await pending_undos.undo_if_noted(
+                    self._sessions,
+                    key,
+                    lambda k=key, o=order_id: inventory.undo(k, o),
+                    older_than=self.undo_after,
+                )
             except InventoryUnavailable as error:
-                log.warning("reconciler: undo of %s must wait for the inventory: %s", key, error)
-                return
-            await pending_undos.forget(session, [key])
-            await session.commit()
-            log.warning("reconciler: undid stock movement %s of order %s", key, order_id)
+                log.warning("reconciler: undo of %s must wait: %s", key, error)
+                if inventory.refusing:  # the inventory is out: the others would fail too
+                    return
+                continue
+            if undone:
+                log.warning("reconciler: undid stock movement %s of order %s", key, order_id)

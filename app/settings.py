@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     )
     reconcile_undo_after_s: float = Field(
         default=120.0,
-        ge=0,
+        ge=30,  # past any request and any background chunk still running
         description="Age at which a stock movement whose order change did not commit is undone.",
     )
     bulk_worker_enabled: bool = Field(default=True, description="Run background jobs here.")

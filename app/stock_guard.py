@@ -20,6 +20,7 @@ from app.domain.stock import InsufficientStock
 from app.inventory.http_client import HttpStock
 from app.settings import Settings
 from app.stock_port import InProcessStock, StockPort
+from db.availability import database_unavailable
 from db.queries import pending_undos
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ T = TypeVar("T")
 _UNREACHABLE = (CircuitBreakerError, httpx.HTTPError, TimeoutError, OSError)
 UNANSWERED = "inventory did not answer; the order was not changed"
 NOT_SERVING = "inventory cannot serve right now; the order was not changed: retry shortly"
+UNDONE = "a stock movement of this change was undone meanwhile; nothing was changed: retry"
 BUSY = "too many inventory calls are waiting here; the order was not changed: retry shortly"
 
 
@@ -222,23 +224,41 @@ class GuardedStock:
             raise
 
     async def before_commit(self, session: AsyncSession) -> None:
-        """In the order change's transaction: its movements stand once it commits."""
-        if self._undo_log is not None:
-            await pending_undos.forget(session, [key for key, _ in self._uncommitted])
+        """In the order change's transaction: its movements stand once it commits.
+
+        A note already gone means the reconciler undid that movement (the change ran past
+        RECONCILE_UNDO_AFTER_S): the change must not commit on stock it no longer has.
+        """
+        if self._undo_log is None:
+            return
+        keys = {key for key, _ in self._uncommitted}
+        if await pending_undos.forget(session, keys) < len(keys):
+            raise InventoryUnavailable(UNDONE)
 
     async def settle(self, *, committed: bool) -> None:
-        """After the order's transaction: forget the movements, or reverse them, newest first."""
+        """After the order's transaction: forget the movements, or reverse them, newest first.
+
+        With an undo log, only a movement whose note still stands is undone: when the commit
+        itself failed (a dropped connection), the change may have committed, and its note is the
+        truth. A note that cannot be read now is left for the reconciler.
+        """
         pending, self._uncommitted = self._uncommitted, []
         if committed:
             return
         for key, order_id in reversed(pending):
             try:
-                await self.undo(key, order_id)
+                if self._undo_log is None:
+                    await self.undo(key, order_id)
+                else:
+                    await pending_undos.undo_if_noted(
+                        self._undo_log, key, lambda k=key, o=order_id: self.undo(k, o)
+                    )
             except InventoryUnavailable:
                 log.warning("could not undo stock movement %s; the reconciler retries it", key)
-                continue
-            if self._undo_log is not None:
-                await pending_undos.forget_now(self._undo_log, [key])
+            except Exception as error:
+                if not database_unavailable(error):
+                    raise
+                log.warning("could not check stock movement %s; the reconciler will", key)
 
 
 def stock_for(

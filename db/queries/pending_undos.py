@@ -1,6 +1,6 @@
 """Pending undos: noted before a remote movement, forgotten when its order change commits."""
 
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -13,18 +13,55 @@ _TABLE = PendingUndo.__table__
 
 
 async def note(sessions: async_sessionmaker[AsyncSession], key: str, order_id: int) -> None:
-    """Committed on its own, before the movement is sent: it survives whatever follows."""
+    """Committed on its own, before the movement is sent: it survives whatever follows.
+
+    A retry of the same change (the same key) makes the note new again, so the reconciler,
+    which waits RECONCILE_UNDO_AFTER_S from the latest note, does not undo it mid-flight.
+    """
+    statement = insert(_TABLE).values(key=key, order_id=order_id)
     async with sessions() as session:
         await session.execute(
-            insert(_TABLE).values(key=key, order_id=order_id).on_conflict_do_nothing()
+            statement.on_conflict_do_update(
+                index_elements=[_TABLE.c.key], set_={"created_at": sa.func.now()}
+            )
         )
         await session.commit()
 
 
-async def forget(session: AsyncSession, keys: Collection[str]) -> None:
-    """In the caller's transaction: gone exactly when the order change commits."""
-    if keys:
-        await session.execute(sa.delete(_TABLE).where(_TABLE.c.key.in_(list(keys))))
+async def forget(session: AsyncSession, keys: Collection[str]) -> int:
+    """In the caller's transaction: gone exactly when the order change commits; how many were."""
+    if not keys:
+        return 0
+    result = await session.execute(sa.delete(_TABLE).where(_TABLE.c.key.in_(list(keys))))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def undo_if_noted(
+    sessions: async_sessionmaker[AsyncSession],
+    key: str,
+    undo: Callable[[], Awaitable[None]],
+    *,
+    older_than: timedelta | None = None,
+) -> bool:
+    """Run `undo` only while the note stands, holding its row lock; then drop the note.
+
+    No note: the change committed (its transaction deleted it) or another process undid it.
+    A note locked by a change still running is skipped, never waited for or undone.
+    """
+    condition = [_TABLE.c.key == key]
+    if older_than is not None:
+        condition.append(_TABLE.c.created_at < sa.func.now() - older_than)
+    async with sessions() as session:
+        noted = await session.scalar(
+            sa.select(_TABLE.c.key).where(*condition).with_for_update(skip_locked=True)
+        )
+        if noted is None:
+            await session.rollback()
+            return False
+        await undo()  # raising leaves the note, for the next round
+        await session.execute(sa.delete(_TABLE).where(_TABLE.c.key == key))
+        await session.commit()
+    return True
 
 
 async def forget_now(sessions: async_sessionmaker[AsyncSession], keys: Collection[str]) -> None:

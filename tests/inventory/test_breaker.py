@@ -446,6 +446,29 @@ async def test_a_delivery_whose_undo_could_not_run_is_undone_by_the_server(
     assert await stock_row(world.sessions, a.id) == (6, 0)
 
 
+async def test_the_reconciler_never_undoes_a_change_still_running(world, engine, undo_log):
+    a, _ = world.shop.products
+    order = await world.order([(a, 2)])
+    assert (await world.side.confirm(order))["errors"] == []
+    order_id = db_id(order)
+    assert await undos_of(world.sessions, order_id) == 0  # the commit took its note away
+    stock = GuardedStock(HttpStock(world.side.http), world.guard, undo_log)  # type: ignore[arg-type]
+    key = f"consume:order:{order_id}:probe"
+    await stock.consume(key, order_id, {a.id: 2})  # a delivery on its way to commit
+    assert await stock_row(world.sessions, a.id) == (8, 0)
+    reconciler = Reconciler(engine, interval_s=1, inventory=stock, undo_after_s=0)
+
+    async with engine.connect() as change:  # its transaction is deleting the note, not done
+        await change.execute(sa.text("DELETE FROM pending_undos WHERE key = :k"), {"k": key})
+        await reconciler.sweep()
+        assert await stock_row(world.sessions, a.id) == (8, 0)  # skipped, not undone
+        await change.rollback()  # ...and then it failed
+
+    await reconciler.sweep()
+    assert await stock_row(world.sessions, a.id) == (10, 2)  # undone: held again, not consumed
+    assert await undos_of(world.sessions, order_id) == 0
+
+
 async def test_one_process_sweeps_at_a_time(world, engine):
     async with engine.connect() as other:  # another server process, mid-sweep
         await other.scalar(sa.select(sa.func.pg_advisory_lock(SWEEP_LOCK)))
