@@ -159,6 +159,16 @@ class IdempotencyMiddleware:
             )
 
         saved = _saved(scope)
+        request_session = scope.get("db_session")
+        if request_session is not None:
+
+            async def stamp(session: AsyncSession) -> None:
+                written = list(session.info.get("written", []))
+                await idempotency.stamp_committed(
+                    session, owner, key, token, body=_lost_answer(written)
+                )
+
+            request_session.info.setdefault("before_commit", []).append(stamp)
         try:
             await self.app(scope, receive, capture)
         except BaseException:

@@ -96,6 +96,8 @@ async def unit_of_work(session: AsyncSession) -> AsyncIterator[None]:
     """Commit everything the block did, or roll all of it back: nothing half-written."""
     try:
         yield
+        for hook in session.info.get("before_commit", ()):  # e.g. the Idempotency-Key's stamp
+            await hook(session)
     except BaseException:
         await session.rollback()
         raise

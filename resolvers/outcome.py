@@ -5,9 +5,11 @@ from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.relay import to_base64
 
 from app.domain.errors import DomainError, DomainErrors, InventoryUnavailable, NotUnique
 from app.stock_guard import UNANSWERED, GuardedStock
+from db import models
 from db.constraints import violated_unique_field
 from db.engine import unit_of_work
 from graphql_schema.errors import UserError
@@ -36,6 +38,8 @@ async def in_transaction(
             result = await work()
             if stock is not None:
                 await stock.before_commit(session)
+            if isinstance(result, models.Order):  # what an answer lost after the commit names
+                session.info.setdefault("written", []).append(to_base64("Order", result.id))
         committed = True
         return result, []
     except DomainErrors as failures:

@@ -111,6 +111,20 @@ async def record(
         await session.commit()
 
 
+async def stamp_committed(
+    session: AsyncSession, api_key_id: int, key: str, token: str, *, body: bytes
+) -> None:
+    """In the change's own transaction: the claim answers "committed" from its commit on.
+
+    Should the request die after the commit, a retry replays that instead of running again.
+    """
+    await session.execute(
+        sa.update(_TABLE)
+        .where(_owned(api_key_id, key), _TABLE.c.token == token)
+        .values(status_code=200, content_type="application/json", body=body)
+    )
+
+
 async def release(
     sessions: async_sessionmaker[AsyncSession], api_key_id: int, key: str, token: str
 ) -> None:

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from strawberry.relay import to_base64
 
 from app.context import AppContext
 from app.domain.errors import NotFound, VersionConflict
@@ -49,5 +48,4 @@ def order_payload(
     if row is None:
         return OrderPayload(errors=errors)
     ctx.loaders.after_write(models.Order, row)
-    ctx.session.info.setdefault("written", []).append(to_base64("Order", row.id))
     return OrderPayload(order=from_row(Order, row))

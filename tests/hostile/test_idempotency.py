@@ -238,3 +238,32 @@ async def test_a_reused_key_with_another_body_is_refused_without_waiting(hostile
     await first
 
     assert other.status_code == 422  # answered while the first was still held: it did not wait
+
+
+async def test_from_its_commit_on_the_key_answers_committed(database_url, hostile, tenant, engine):
+    """While the answer is being read back (held by a lock), the change has committed: the claim
+    already says so, so a request that died now would not be run again by its retry."""
+    settings = hostile_settings(database_url, statement_timeout_s=60)
+    number, key = fresh("STAMP"), fresh("key")
+    query = CREATE.replace("order { id }", "order { id client { quickOrderSuggestions { rank } } }")
+    body = {"query": query, "variables": {"input": order_input(tenant, number=number)}}
+    headers = dict(hostile.caller.headers) | {"idempotency-key": key}
+    async with served(settings) as url, httpx.AsyncClient(base_url=url, headers=headers) as http:
+        async with table_locked(engine, "quick_order_suggestions") as holder:
+            answering = asyncio.create_task(http.post("/graphql", json=body))
+            await until_blocked_by(engine, holder)  # committed; reading the answer back
+            async with AsyncSession(engine) as session:
+                status, stored = (
+                    await session.execute(
+                        sa.text("SELECT status_code, body FROM idempotent_requests WHERE key = :k"),
+                        {"k": key},
+                    )
+                ).one()
+        answered = await answering
+
+    assert status == 200
+    [error] = json.loads(stored)["errors"]
+    assert error["extensions"]["committed"] is True
+    [written] = error["extensions"]["written"]
+    assert answered.json()["data"]["createOrder"]["order"]["id"] == written
+    assert await orders_numbered(engine, number) == 1
