@@ -6,6 +6,7 @@ finds its traceback in the log. Never a bare plain-text 500, never a dropped con
 """
 
 import logging
+from typing import Any
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,9 +19,26 @@ log = logging.getLogger(__name__)
 UNAVAILABLE_MESSAGE = "the database cannot serve this request right now; retry shortly"
 
 
+_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+def error_response(
+    message: str, status: int, *, headers: dict[str, str] | None = None, **extensions: Any
+) -> JSONResponse:
+    """An answer outside GraphQL shaped as GraphQL's errors are, so clients read one shape."""
+    body = {"errors": [{"message": message, "extensions": extensions}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def http_error_response(status: int, reason: str) -> JSONResponse:
+    """A refusal Starlette or Strawberry made by status (404, 405, 400...), as a JSON error."""
+    return error_response(reason, status, code=_HTTP_CODES.get(status, "BAD_REQUEST"))
+
+
 def unavailable_response() -> JSONResponse:
-    body = {"errors": [{"message": UNAVAILABLE_MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
-    return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+    return error_response(
+        UNAVAILABLE_MESSAGE, 503, headers={"Retry-After": str(RETRY_AFTER_S)}, code="UNAVAILABLE"
+    )
 
 
 class ErrorBoundaryMiddleware:
@@ -48,12 +66,7 @@ class ErrorBoundaryMiddleware:
                 await unavailable_response()(scope, receive, send)
                 return
             log.exception("unexpected error outside GraphQL")
-            body = {
-                "errors": [
-                    {
-                        "message": "Internal error",
-                        "extensions": {"code": "INTERNAL", "requestId": request_id_var.get()},
-                    }
-                ]
-            }
-            await JSONResponse(body, status_code=500)(scope, receive, send)
+            internal = error_response(
+                "Internal error", 500, code="INTERNAL", requestId=request_id_var.get()
+            )
+            await internal(scope, receive, send)

@@ -21,7 +21,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from app.auth import Principal, credentials
 from app.context import AppContext, build_context
-from app.error_boundary import ErrorBoundaryMiddleware
+from app.error_boundary import ErrorBoundaryMiddleware, http_error_response
 from app.idempotency import IdempotencyMiddleware
 from app.lifespan import lifespan
 from app.middleware import (
@@ -30,7 +30,7 @@ from app.middleware import (
     RequestIdMiddleware,
     authenticate,
 )
-from app.request_bounds import EnvelopeError, RequestBoundsMiddleware
+from app.request_bounds import RequestBoundsMiddleware
 from app.settings import Settings, get_settings
 from db.availability import RETRY_AFTER_S, describe
 from db.queries import pending_undos
@@ -40,7 +40,6 @@ from graphql_schema.schema import schema
 log = logging.getLogger(__name__)
 
 
-_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 _NOBODY = Principal(key_id="anonymous", company_ids=frozenset(), scopes=frozenset())
 
 
@@ -106,8 +105,7 @@ class GraphQLApp(GraphQL[AppContext, None]):
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as error:
-            code = _HTTP_CODES.get(error.status_code, "BAD_REQUEST")
-            response = EnvelopeError(error.reason, status=error.status_code, code=code).response()
+            response = http_error_response(error.status_code, error.reason)
         await response(scope, receive, send)
 
     def create_response(
@@ -204,5 +202,4 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
-    code = _HTTP_CODES.get(error.status_code, "BAD_REQUEST")
-    return EnvelopeError(str(error.detail), status=error.status_code, code=code).response()
+    return http_error_response(error.status_code, str(error.detail))

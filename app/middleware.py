@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import Principal, credentials, digest
+from app.error_boundary import error_response
 from app.observability import request_id_var
 from db.queries import api_keys
 
@@ -107,8 +108,9 @@ def _wants_ide(scope: Scope) -> bool:
 
 
 def _unauthorized(message: str) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
-    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    return error_response(
+        message, 401, headers={"WWW-Authenticate": "Bearer"}, code="UNAUTHENTICATED"
+    )
 
 
 class DbSessionMiddleware:

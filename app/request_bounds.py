@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import Principal
+from app.error_boundary import error_response
 from app.settings import Settings
 
 
@@ -26,8 +27,7 @@ class EnvelopeError(Exception):
         self.extensions = {"code": "BAD_REQUEST", **extensions}
 
     def response(self) -> JSONResponse:
-        body = {"errors": [{"message": str(self), "extensions": self.extensions}]}
-        return JSONResponse(body, status_code=self.status)
+        return error_response(str(self), self.status, **self.extensions)
 
 
 def too_large(what: str, bound: str, limit: int) -> EnvelopeError:
