@@ -94,16 +94,16 @@ class IdempotencyMiddleware:
                 status=422,
                 code="IDEMPOTENCY_KEY_REUSED",
             )
-        elif claimed.status_code is None:
+        elif claimed.status_code is None and claimed.body is None:
             refusal = EnvelopeError(
                 "a request with this Idempotency-Key is still running; retry shortly",
                 status=409,
                 code="IDEMPOTENCY_KEY_IN_USE",
             )
         else:
-            replayed = Response(
+            replayed = Response(  # or, still unanswered, the "committed" stamp
                 claimed.body,
-                status_code=claimed.status_code,
+                status_code=claimed.status_code or 200,
                 media_type=claimed.content_type,
                 headers={"Idempotent-Replayed": "true"},
             )

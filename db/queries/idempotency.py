@@ -67,6 +67,7 @@ async def claim(
             .where(
                 owned,
                 _TABLE.c.status_code.is_(None),
+                _TABLE.c.body.is_(None),  # stamped "committed": it is answered, not dead
                 _TABLE.c.request_hash == request_hash,
                 _TABLE.c.created_at < sa.func.now() - lease,
             )
@@ -114,14 +115,16 @@ async def record(
 async def stamp_committed(
     session: AsyncSession, api_key_id: int, key: str, token: str, *, body: bytes
 ) -> None:
-    """In the change's own transaction: the claim answers "committed" from its commit on.
+    """In the change's own transaction: the claim holds a "committed" answer from its commit on.
 
-    Should the request die after the commit, a retry replays that instead of running again.
+    It stays unanswered (no status) until the real answer is recorded, so waiting retries keep
+    waiting for that; should the request die after the commit, they get this one instead, and
+    the claim is never taken over to run the change again.
     """
     await session.execute(
         sa.update(_TABLE)
         .where(_owned(api_key_id, key), _TABLE.c.token == token)
-        .values(status_code=200, content_type="application/json", body=body)
+        .values(content_type="application/json", body=body)
     )
 
 

@@ -242,7 +242,7 @@ async def test_a_reused_key_with_another_body_is_refused_without_waiting(hostile
 
 async def test_from_its_commit_on_the_key_answers_committed(database_url, hostile, tenant, engine):
     """While the answer is being read back (held by a lock), the change has committed: the claim
-    already says so, so a request that died now would not be run again by its retry."""
+    already holds an answer saying so, so a request that died now would not be run again."""
     settings = hostile_settings(database_url, statement_timeout_s=60)
     number, key = fresh("STAMP"), fresh("key")
     query = CREATE.replace("order { id }", "order { id client { quickOrderSuggestions { rank } } }")
@@ -261,9 +261,42 @@ async def test_from_its_commit_on_the_key_answers_committed(database_url, hostil
                 ).one()
         answered = await answering
 
-    assert status == 200
+    assert status is None  # still unanswered: retries waiting now wait for the real answer
     [error] = json.loads(stored)["errors"]
     assert error["extensions"]["committed"] is True
     [written] = error["extensions"]["written"]
     assert answered.json()["data"]["createOrder"]["order"]["id"] == written
     assert await orders_numbered(engine, number) == 1
+
+
+async def test_a_request_that_died_after_its_commit_is_not_run_again(
+    database_url, hostile, tenant, engine
+):
+    number, key = fresh("DEAD"), fresh("key")
+    body = json.dumps(create_body(tenant, number)).encode()
+    stamp = json.dumps({"data": None, "errors": [{"extensions": {"committed": True}}]})
+    async with AsyncSession(engine) as session:  # stamped at its commit, then it died
+        api_key_id = await session.scalar(
+            sa.text("SELECT id FROM api_keys WHERE name = 'hostile-caller'")
+        )
+        await session.execute(
+            sa.text(
+                "INSERT INTO idempotent_requests"
+                " (api_key_id, key, token, request_hash, content_type, body, created_at,"
+                " expires_at) VALUES (:a, :k, 'dead', :h, 'application/json', :b,"
+                " now() - interval '1 hour', now() + interval '1 day')"
+            ),
+            {"a": api_key_id, "k": key, "h": hashlib.sha256(body).hexdigest(), "b": stamp.encode()},
+        )
+        await session.commit()
+    settings = hostile_settings(database_url, idempotency_wait_s=0.2)
+    headers = dict(hostile.caller.headers) | {
+        "idempotency-key": key,
+        "content-type": "application/json",
+    }
+    async with served(settings) as url, httpx.AsyncClient(base_url=url, headers=headers) as http:
+        retry = await http.post("/graphql", content=body)
+
+    assert retry.status_code == 200
+    assert retry.json() == json.loads(stamp)  # the committed answer, not a second run
+    assert await orders_numbered(engine, number) == 0
