@@ -7,6 +7,7 @@ not as a bug's traceback.
 
 import os
 import traceback
+from collections.abc import Iterator
 
 import asyncpg.exceptions as pg
 import sqlalchemy.exc as sa_exc
@@ -23,31 +24,44 @@ _DRIVER = (
     pg.ConnectionDoesNotExistError,
     *BROKEN_CONNECTION,  # "connection is closed", "another operation is in progress"
 )
+_QUERY_CANCELED = "57014"  # a statement cancelled by its timeout
 RETRY_AFTER_S = 1  # what clients are told to wait: pools free up and restarts end in seconds
 
 
-def database_unavailable(error: BaseException | None) -> bool:
-    """True for the pool's timeout and for lost, refused or not-yet-accepting connections."""
-    seen = 0
-    while error is not None and seen < 10:
-        if isinstance(error, (sa_exc.TimeoutError, *_DRIVER)):
-            return True
-        # a refused or reset socket, a missing Unix socket, asyncpg's own timeout: only when the
-        # driver raised it; the same exception elsewhere is a bug, or another peer's failure
-        if isinstance(error, OSError) and _raised_by_the_driver(error):
-            return True
-        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
-            return True
-        state = getattr(error, "sqlstate", None)
-        if isinstance(state, str) and state.startswith(_STATES):
-            return True
+def causes(error: BaseException | None, limit: int = 10) -> Iterator[BaseException]:
+    """The error and what it wraps: a GraphQL error's original, SQLAlchemy's `orig`, a cause."""
+    for _ in range(limit):
+        if error is None:
+            return
+        yield error
         error = (
             getattr(error, "orig", None)
             or error.__cause__
             or getattr(error, "original_error", None)
         )
-        seen += 1
-    return False
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """True for the pool's timeout and for lost, refused or not-yet-accepting connections."""
+    return any(_unavailability(cause) for cause in causes(error))
+
+
+def _unavailability(error: BaseException) -> bool:
+    if isinstance(error, (sa_exc.TimeoutError, *_DRIVER)):
+        return True
+    # a refused or reset socket, a missing Unix socket, asyncpg's own timeout: only when the
+    # driver raised it; the same exception elsewhere is a bug, or another peer's failure
+    if isinstance(error, OSError) and _raised_by_the_driver(error):
+        return True
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    state = getattr(error, "sqlstate", None)
+    return isinstance(state, str) and state.startswith(_STATES)
+
+
+def timed_out(error: BaseException | None) -> bool:
+    """Whether the error, or what caused it, is PostgreSQL cancelling a statement."""
+    return any(getattr(cause, "sqlstate", None) == _QUERY_CANCELED for cause in causes(error))
 
 
 def _raised_by_the_driver(error: BaseException) -> bool:
@@ -57,13 +71,7 @@ def _raised_by_the_driver(error: BaseException) -> bool:
 
 def broken_connection(error: BaseException | None) -> bool:
     """The driver's own word (under SQLAlchemy's wrapping) that a connection is unusable."""
-    for _ in range(5):
-        if error is None:
-            return False
-        if isinstance(error, BROKEN_CONNECTION):
-            return True
-        error = error.__cause__
-    return False
+    return any(isinstance(cause, BROKEN_CONNECTION) for cause in causes(error))
 
 
 def describe(error: BaseException) -> str:

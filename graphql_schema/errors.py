@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from strawberry.relay.types import GlobalIDValueError
 
 from app.domain.errors import DomainError, ErrorCode
-from db.availability import database_unavailable, describe
+from db.availability import database_unavailable, describe, timed_out
 from db.pagination import PageArgumentError
 
 log = logging.getLogger(__name__)
@@ -90,20 +90,3 @@ def should_mask(error: GraphQLError) -> bool:
         return True
     log.error("unexpected error at %s", error.path, exc_info=error.original_error)
     return True
-
-
-_QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by its timeout
-
-
-def timed_out(error: BaseException | None) -> bool:
-    """Whether the error, or what caused it, is PostgreSQL cancelling a statement."""
-    seen = 0
-    while error is not None and seen < 10:
-        if getattr(error, "sqlstate", None) == _QUERY_CANCELED:
-            return True
-        if isinstance(error, GraphQLError):
-            error = error.original_error
-        else:
-            error = getattr(error, "orig", None) or error.__cause__
-        seen += 1
-    return False

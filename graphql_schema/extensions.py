@@ -12,8 +12,8 @@ from strawberry.types.graphql import OperationType
 
 from app.error_boundary import UNAVAILABLE_MESSAGE
 from app.observability import request_id_var
-from db.availability import database_unavailable
-from graphql_schema.errors import client_extensions, timed_out
+from db.availability import database_unavailable, timed_out
+from graphql_schema.errors import client_extensions
 from graphql_schema.limits import Bounds, exceeded, measure
 from graphql_schema.repetition import repetition_exceeded
 from resolvers.compiled import execute_compiled
