@@ -21,7 +21,7 @@ from app.context import build_context
 from app.observability import request_id_var
 from app.settings import Settings
 from app.stock_guard import InventoryGuard
-from db.availability import database_unavailable, describe
+from db.availability import OutageLog
 from db.engine import LockedAsyncSession
 from db.models import BulkOperation, BulkOperationItem
 from db.queries import bulk_operations
@@ -47,7 +47,7 @@ class BulkWorker:
         self.undo_log = undo_log  # see build_context
         self.chunk_size = chunk_size or settings.bulk_chunk_size
         self._current: int | None = None  # the operation of the chunk being worked on
-        self._outage = False  # the database is unavailable, and that was logged
+        self._outages = OutageLog(log, "bulk worker")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set, resting briefly whenever there is nothing to do."""
@@ -55,21 +55,14 @@ class BulkWorker:
             try:
                 worked = await self.run_once()
             except Exception as error:
-                if not database_unavailable(error):
+                if not self._outages.failed(error):  # an outage: the job waits for the database
                     # a bug of the worker itself (an item that breaks fails alone, in
                     # run_once): stop the job rather than spin on it
                     log.exception("bulk worker: operation %s failed", self._current)
                     await self._fail_current(error)
-                elif not self._outage:  # one line per outage; the job waits for the database
-                    log.warning(
-                        "bulk worker: database unavailable, waiting for it: %s", describe(error)
-                    )
-                    self._outage = True
                 worked = False
             else:
-                if self._outage:
-                    log.warning("bulk worker: database back, working again")
-                    self._outage = False
+                self._outages.worked()
             if not worked:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.settings.bulk_poll_interval_s)

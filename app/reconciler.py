@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from app.domain.errors import InventoryUnavailable
 from app.inventory.reconcile import release_orphans
 from app.stock_guard import GuardedStock
-from db.availability import database_unavailable, describe
+from db.availability import OutageLog
 from db.engine import make_sessionmaker
 from db.queries import idempotency, pending_undos
 
@@ -43,7 +43,7 @@ class Reconciler:
         # older than any request can run, so no order change that may still commit is undone
         self.undo_after = timedelta(seconds=undo_after_s)
         self.sweeps = 0  # rounds this process swept (it held the lock)
-        self._outage = False
+        self._outages = OutageLog(log, "reconciler")
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -54,13 +54,10 @@ class Reconciler:
             try:
                 await self.sweep()
             except Exception as error:
-                if not database_unavailable(error):
+                if not self._outages.failed(error):
                     log.exception("reconciler: sweep failed")
-                elif not self._outage:
-                    log.warning("reconciler: database unavailable, waiting: %s", describe(error))
-                    self._outage = True
             else:
-                self._outage = False
+                self._outages.worked()
 
     async def sweep(self) -> dict[int, dict[int, int]] | None:
         """Release stray holds; None when another process holds the sweep lock."""

@@ -5,6 +5,7 @@ that dropped) are told to clients as UNAVAILABLE with a hint to retry, and logge
 not as a bug's traceback.
 """
 
+import logging
 import os
 import traceback
 from collections.abc import Iterator
@@ -78,3 +79,27 @@ def describe(error: BaseException) -> str:
     """One short line for the log: an outage is a fact, not a traceback."""
     text = str(error) or type(error).__name__
     return text.splitlines()[0][:200]
+
+
+class OutageLog:
+    """One warning when the database goes away and one when it is back, for a background loop.
+
+    `failed` says whether an error was such an outage (logged once per outage); any other
+    error is the caller's to log as the bug it is.
+    """
+
+    def __init__(self, logger: logging.Logger, who: str) -> None:
+        self.logger, self.who, self.out = logger, who, False
+
+    def failed(self, error: BaseException) -> bool:
+        if not database_unavailable(error):
+            return False
+        if not self.out:
+            self.logger.warning("%s: database unavailable, waiting: %s", self.who, describe(error))
+            self.out = True
+        return True
+
+    def worked(self) -> None:
+        if self.out:
+            self.logger.warning("%s: database back, working again", self.who)
+            self.out = False
