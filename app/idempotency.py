@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.request_bounds import EnvelopeError, replay
 from app.settings import Settings
 from db.availability import database_unavailable, describe
+from db.engine import saved_by
 from db.queries import idempotency
 
 log = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ class IdempotencyMiddleware:
         if request_session is not None:
 
             async def stamp(session: AsyncSession) -> None:
-                written = list(session.info.get("written", []))
+                written = list(session.info.get("written", []))  # committing now: not yet saved
                 await idempotency.stamp_committed(
                     session, owner, key, token, body=_lost_answer(written)
                 )
@@ -206,15 +207,9 @@ def _temporary(answer: bytes) -> bool:
 
 
 def _saved(scope: Scope) -> Callable[[], list[str] | None]:
-    """What the request's own transaction committed, once it has (see db.engine.unit_of_work)."""
-
-    def saved() -> list[str] | None:
-        session = scope.get("db_session")
-        if session is None or not session.info.get("committed"):
-            return None
-        return list(session.info.get("written", []))
-
-    return saved
+    """What the request's own transaction committed, once it has (see db.engine.saved_by)."""
+    session = scope.get("db_session")
+    return lambda: None if session is None else saved_by(session)
 
 
 def _lost_answer(written: list[str] | None) -> bytes:

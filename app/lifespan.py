@@ -48,14 +48,19 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             )
             app.state.engine = engine
             app.state.sessionmaker = make_sessionmaker(engine)
-            # one-statement transactions only, so two connections serve every request's notes
-            undo_engine = make_engine(
-                database_url,
-                pool_size=2,
-                statement_timeout_s=settings.statement_timeout_s,
-                pool_timeout=settings.db_pool_timeout_s,
+            # a remote inventory's undo log: one-statement transactions only, so two connections
+            # serve every request's notes (in process, movements roll back with the change)
+            undo_engine = (
+                make_engine(
+                    database_url,
+                    pool_size=2,
+                    statement_timeout_s=settings.statement_timeout_s,
+                    pool_timeout=settings.db_pool_timeout_s,
+                )
+                if settings.inventory_url
+                else None
             )
-            app.state.undo_log = make_sessionmaker(undo_engine)
+            app.state.undo_log = make_sessionmaker(undo_engine) if undo_engine else None
             app.state.inventory_guard = InventoryGuard.from_settings(settings)
             app.state.event_stream = EventStream(database_url)
             app.state.rate_limiter = RateLimiter(
@@ -107,6 +112,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 if app.state.inventory_http is not None:
                     await app.state.inventory_http.aclose()
                 await engine.dispose()
-                await undo_engine.dispose()
+                if undo_engine is not None:
+                    await undo_engine.dispose()
 
     return run

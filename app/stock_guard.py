@@ -141,14 +141,12 @@ class InventoryGuard:
         self._trial_running = trial
         try:
             result: T = await self.breaker.call_async(self._time_boxed, operation)
-        except httpx.HTTPStatusError as error:
-            if _not_serving(error):
-                raise InventoryUnavailable(NOT_SERVING) from error
-            raise InventoryUnavailable(UNANSWERED) from error
         except _UNREACHABLE as error:
             # not "nothing was changed": a call that timed out may have been applied (settle()
             # takes it back); what is certain is that the order change did not happen
-            raise InventoryUnavailable(UNANSWERED) from error
+            raise InventoryUnavailable(
+                NOT_SERVING if _not_serving(error) else UNANSWERED
+            ) from error
         finally:
             if trial:
                 self._trial_running = False

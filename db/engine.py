@@ -104,3 +104,13 @@ async def unit_of_work(session: AsyncSession) -> AsyncIterator[None]:
     await session.commit()
     # read by the error handling: a failure after this point must not read as "not saved"
     session.info["committed"] = True
+
+
+def saved_by(session: AsyncSession) -> list[str] | None:
+    """The global ids a committed unit of work wrote (see resolvers/outcome.py), or None.
+
+    None when nothing has committed on this session: a failure so far left nothing behind.
+    """
+    if not session.info.get("committed"):
+        return None
+    return list(session.info.get("written", []))

@@ -13,6 +13,7 @@ from strawberry.types.graphql import OperationType
 from app.error_boundary import UNAVAILABLE_MESSAGE
 from app.observability import request_id_var
 from db.availability import database_unavailable, timed_out
+from db.engine import saved_by
 from graphql_schema.errors import client_extensions
 from graphql_schema.limits import Bounds, exceeded, measure
 from graphql_schema.repetition import repetition_exceeded
@@ -75,11 +76,7 @@ class QueryBudget(SchemaExtension):
                 {"code": "INVALID"},
             )
         elif problem is not None:
-            name, actual, limit = problem
-            execution.result = _refusal(
-                f"query {name} is {actual}, over the limit of {limit}",
-                {"code": "LIMIT_EXCEEDED", "bound": name, "actual": actual, "limit": limit},
-            )
+            execution.result = ExecutionResult(data=None, errors=[over_bound(*problem)])
         elif context.rate_limiter is not None:
             self._charge(context, measures.cost)
 
@@ -132,6 +129,14 @@ def _throttle_status(limiter: Any, available: float) -> dict[str, Any]:
         "currentlyAvailable": round(available),
         "restoreRate": limiter.restore_rate,
     }
+
+
+def over_bound(name: str, actual: int, limit: int) -> GraphQLError:
+    """A query past one of its bounds (depth, cost, repeated fields...), said one way."""
+    return GraphQLError(
+        f"query {name} is {actual}, over the limit of {limit}",
+        extensions={"code": "LIMIT_EXCEEDED", "bound": name, "actual": actual, "limit": limit},
+    )
 
 
 def _refusal(message: str, extensions: dict[str, Any]) -> ExecutionResult:
@@ -206,11 +211,10 @@ class ClientErrors(MaskErrors):
         if (
             execution.operation_type is not OperationType.MUTATION
             or session is None
-            or not session.info.get("committed")
             or len(error.path or ()) < 2
         ):
             return None
-        return list(session.info.get("written", []))
+        return saved_by(session)
 
 
 def token_limit_extensions(error: GraphQLError) -> dict[str, Any] | None:
@@ -254,16 +258,5 @@ class RepetitionThenValidation(ValidationCache):
         if problem is None:
             yield from super().on_validate()
             return
-        name, actual, limit = problem
-        execution.pre_execution_errors = [
-            GraphQLError(
-                f"query {name} is {actual}, over the limit of {limit}",
-                extensions={
-                    "code": "LIMIT_EXCEEDED",
-                    "bound": name,
-                    "actual": actual,
-                    "limit": limit,
-                },
-            )
-        ]
+        execution.pre_execution_errors = [over_bound(*problem)]
         yield
