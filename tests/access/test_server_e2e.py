@@ -1,27 +1,21 @@
 """End to end: create_app under uvicorn on loopback; keys, refusals, and a flood it survives."""
 
 import asyncio
-import socket
 
 import httpx
 import uvicorn
 
 from app.main import create_app
 from tests.access.conftest import codes_of
+from tests.served import free_port
 
 GOOD = "{ companies(first: 1) { totalCount } }"  # costs 1
 DEAR = "{ companies(first: 100) { totalCount } }"  # costs the whole bucket
 TOO_DEEP = "{ orders(first: 1) { nodes { client { orders(first: 1) { totalCount } } } } }"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_the_server_answers_keys_refuses_floods_and_keeps_answering(settings_for, keys):
-    port = _free_port()
+    port = free_port()
     settings = settings_for(
         port=port,
         max_query_depth=4,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.test_server import _free_port
+from tests.served import free_port
 
 
 def _postmaster_pid(data_dir: Path) -> int | None:
@@ -26,7 +26,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_sigterm_stops_the_server_and_its_embedded_postgres(tmp_path):
-    port = _free_port()
+    port = free_port()
     data_dir = tmp_path / "pgdata"
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env |= {"PORT": str(port), "EMBEDDED_PG_DIR": str(data_dir), "BULK_WORKER_ENABLED": "false"}

@@ -1,7 +1,6 @@
 """The real thing: `create_app` under uvicorn on a loopback port, spoken to over HTTP."""
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
@@ -12,17 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from app.api_keys import issue_key
 from app.main import create_app
 from app.settings import Settings
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.served import free_port
 
 
 @pytest.fixture(scope="module")
 async def server(database_url: str) -> AsyncIterator[str]:
-    port = _free_port()
+    port = free_port()
     settings = Settings(database_url=database_url, port=port, _env_file=None)  # type: ignore[call-arg]
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     uvicorn_server = uvicorn.Server(config)

@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,20 +16,15 @@ from app.api_keys import issue_key, revoke_key
 from app.main import create_app
 from app.settings import Settings
 from db import models
+from tests.served import free_port
 
 PROTOCOL = "graphql-transport-ws"
 SUBSCRIBE = "subscription { orderEvents { kind statusAfter details } }"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 async def server(database_url: str) -> AsyncIterator[str]:
-    port = _free_port()
+    port = free_port()
     settings = Settings(  # type: ignore[call-arg]
         database_url=database_url,
         bulk_worker_enabled=False,

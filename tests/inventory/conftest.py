@@ -6,7 +6,6 @@ deleted again by the fixture that made it.
 
 import asyncio
 import itertools
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,16 +27,11 @@ from db import models
 from db.engine import LockedAsyncSession, make_engine, make_sessionmaker
 from graphql_schema.schema import schema
 from tests.factories import Factory
+from tests.served import free_port
 
 ERRORS = "errors { code field message }"
 Sessions = async_sessionmaker[AsyncSession]
 _numbers = itertools.count(1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Uvicorn:
