@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from app.auth import Principal
 from app.bulk_jobs import KINDS, JobKind, Outcome
 from app.context import build_context
+from app.metrics import BULK_ITEMS
 from app.observability import request_id_var
 from app.settings import Settings
 from app.stock_guard import InventoryGuard
@@ -95,6 +96,9 @@ class BulkWorker:
             await bulk_operations.record_results(claims, operation.id, outcomes)
             await bulk_operations.complete_if_done(claims, operation.id)
             await claims.flush()
+        succeeded = sum(1 for _, ok, _ in outcomes if ok)
+        BULK_ITEMS.labels("done").inc(succeeded)
+        BULK_ITEMS.labels("failed").inc(len(outcomes) - succeeded)
         return True
 
     async def _one_by_one(

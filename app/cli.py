@@ -5,10 +5,14 @@ Settings come from the environment or a `.env` file; README.md's Settings table 
 
 import argparse
 import asyncio
+import logging
+import os
 import signal
 import sys
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +24,11 @@ T = TypeVar("T")
 
 
 def serve(settings: Settings, _: argparse.Namespace) -> None:
+    with _metrics_folder():  # before anything imports prometheus_client: see app/metrics.py
+        _serve(settings)
+
+
+def _serve(settings: Settings) -> None:
     import uvicorn
 
     from app.api_keys import first_admin_key
@@ -28,16 +37,17 @@ def serve(settings: Settings, _: argparse.Namespace) -> None:
     from app.observability import configure_logging
     from db.migrate import upgrade
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     with database(settings) as database_url:
         upgrade(database_url)
         where = "DATABASE_URL" if settings.database_url else f"embedded, {settings.embedded_pg_dir}"
-        print(f"orders-api: GraphiQL at http://{settings.host}:{settings.port}/graphql ({where})")
+        say = _announcer(settings)
+        say(f"orders-api: GraphiQL at http://{settings.host}:{settings.port}/graphql ({where})")
         if not settings.database_url:  # a fresh local setup gets a key to start with
             issued = _with_session(database_url, first_admin_key)
             if issued is not None:
-                print(f"orders-api: your admin API key (shown once): {issued.plain}")
-                print('  in GraphiQL\'s Headers tab: {"Authorization": "Bearer <that key>"}')
+                say(f"orders-api: your admin API key (shown once): {issued.plain}")
+                say('  in GraphiQL\'s Headers tab: {"Authorization": "Bearer <that key>"}')
         # uvicorn re-raises SIGTERM once it has shut down; as SystemExit it unwinds through
         # `database`, which then stops the embedded server instead of leaving it running
         signal.signal(signal.SIGTERM, _exit_on_signal)
@@ -47,9 +57,35 @@ def serve(settings: Settings, _: argparse.Namespace) -> None:
             port=settings.port,
             log_level=settings.log_level,
             log_config=None,
+            access_log=False,  # each request's line comes from RequestIdMiddleware, with more
             # requests still running then are cancelled, so a stuck one cannot hold the exit
             timeout_graceful_shutdown=settings.shutdown_grace_s,
         )
+
+
+def _announcer(settings: Settings) -> Callable[[str], None]:
+    """Start-up news: printed for a terminal; a log line where every line must be JSON."""
+    if settings.log_format == "json":
+        return logging.getLogger("orders_api").info
+    return print
+
+
+@contextmanager
+def _metrics_folder() -> Iterator[None]:
+    """Metrics in the client library's multiprocess mode, in a folder of this server's own.
+
+    An operator's PROMETHEUS_MULTIPROC_DIR is used as it is (emptying it between runs is theirs
+    to do, as the library says); otherwise a fresh folder lives as long as the server.
+    """
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="orders-api-metrics-") as folder:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def _exit_on_signal(signum: int, _: object) -> None:
@@ -261,6 +297,8 @@ SERVE_SETTINGS = """settings that matter (environment or .env):
   STATEMENT_TIMEOUT_S     longest one SQL statement may run (5)
   SHUTDOWN_GRACE_S        on SIGTERM, how long requests in flight may finish (10)
   LOG_LEVEL               debug, info, warning or error (info)
+  LOG_FORMAT              text (a terminal) or json (one object per line)
+  METRICS_TOKEN           bearer token for /metrics; unset, loopback clients only
 every setting: README.md, Settings"""
 
 

@@ -36,6 +36,7 @@ class AppContext:
     over_websocket: bool = False  # only subscriptions run there (see QueryBudget)
     # the answer is encoded by orjson (HTTP), so compiled reads may hand it PostgreSQL's JSON text
     raw_json: bool = False
+    read_path: str = "reference"  # "compiled" once CompiledReads answered the query whole
 
     def act_as(self, principal: Principal) -> None:
         """Who a WebSocket turned out to be, once its connection_init carried a key."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
+from app.metrics import SUBSCRIPTIONS
+
 log = logging.getLogger(__name__)
 CHANNEL = "order_events"
 
@@ -33,9 +35,11 @@ class EventStream:
         await self._listen()
         subscriber = _Subscriber(company_ids)
         self._subscribers.add(subscriber)
+        SUBSCRIPTIONS.inc()
         try:
             yield subscriber.queue
         finally:
+            SUBSCRIPTIONS.dec()
             self._subscribers.discard(subscriber)
 
     async def close(self) -> None:

@@ -12,6 +12,7 @@ from app.bulk_worker import BulkWorker
 from app.domain.rate_limit import RateLimiter
 from app.event_stream import EventStream
 from app.inventory.http_client import HttpStock
+from app.metrics import count_statements, process_exited, sample_every
 from app.reconciler import Reconciler
 from app.settings import Settings
 from app.stock_guard import GuardedStock, InventoryGuard
@@ -47,6 +48,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 pool_timeout=settings.db_pool_timeout_s,
             )
             app.state.engine = engine
+            count_statements(engine)
             app.state.sessionmaker = make_sessionmaker(engine)
             # a remote inventory's undo log: one-statement transactions only, so two connections
             # serve every request's notes (in process, movements roll back with the change)
@@ -92,6 +94,9 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 undo_after_s=settings.reconcile_undo_after_s,
             )
             reconciling = asyncio.create_task(app.state.reconciler.run(stop), name="reconciler")
+            sampling = asyncio.create_task(
+                sample_every(app.state, settings.metrics_sample_interval_s, stop), name="metrics"
+            )
             if settings.bulk_worker_enabled:
                 background = BulkWorker(
                     engine,
@@ -106,6 +111,8 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             finally:
                 stop.set()
                 await reconciling
+                await sampling
+                process_exited()
                 if worker is not None:
                     await worker
                 await app.state.event_stream.close()

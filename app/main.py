@@ -24,6 +24,7 @@ from app.context import AppContext, build_context
 from app.error_boundary import ErrorBoundaryMiddleware, http_error_response
 from app.idempotency import IdempotencyMiddleware
 from app.lifespan import lifespan
+from app.metrics import metrics_endpoint
 from app.middleware import (
     ApiKeyMiddleware,
     DbSessionMiddleware,
@@ -185,6 +186,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint(settings)),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

@@ -1,5 +1,7 @@
-"""Pure-ASGI middleware: request id, the request's database session, and the API key check."""
+"""Pure-ASGI middleware: the request's id and record, its database session, the API key check."""
 
+import logging
+import time
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -8,12 +10,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import Principal, credentials, digest
 from app.error_boundary import error_response
-from app.observability import request_id_var
+from app.metrics import HTTP_LATENCY, HTTP_REQUESTS, STATEMENTS
+from app.observability import RequestRecord, current_request, request_id_var
 from db.queries import api_keys
+
+log = logging.getLogger("orders_api.requests")
+
+# routes as metric labels: a fixed set, so probing unknown paths grows no series
+_ROUTES = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
+_PROBES = frozenset({"/healthz", "/readyz", "/metrics"})  # logged at debug: they come often
 
 
 class RequestIdMiddleware:
-    """Takes the caller's X-Request-Id or makes one, and echoes it on the response."""
+    """Takes the caller's X-Request-Id or makes one, and echoes it on the response.
+
+    It also opens the request's record (see app/observability.py) and, once the answer is
+    sent, counts the request and logs its one line: status, duration, operation, key.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -26,16 +39,64 @@ class RequestIdMiddleware:
         request_id = given[:64] if given.isprintable() and given else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
+        record = RequestRecord(request_id)
+        recording = current_request.set(record)
+        started, status = time.perf_counter(), 0
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            if scope["type"] == "http":
+                _observe(scope, record, status, time.perf_counter() - started)
+            current_request.reset(recording)
             request_id_var.reset(token)
+
+
+def _observe(scope: Scope, record: RequestRecord, status: int, duration_s: float) -> None:
+    """Count the request and write its log line (status 0: the client left before an answer)."""
+    path = scope["path"]
+    route = path if path in _ROUTES else "other"
+    HTTP_REQUESTS.labels(route, scope["method"], str(status)).inc()
+    HTTP_LATENCY.labels(route).observe(duration_s)
+    STATEMENTS.observe(record.statements)
+    level = logging.DEBUG if path in _PROBES else logging.INFO
+    if not log.isEnabledFor(level):
+        return
+    duration_ms = round(duration_s * 1000, 2)
+    summary = " ".join(
+        f"{name}={value}"
+        for name, value in (
+            ("op", record.operation_name),
+            ("path", record.read_path),
+            ("outcome", record.outcome),
+            ("key", record.api_key_id),
+        )
+        if value is not None
+    )
+    log.log(
+        level,
+        "%s %s %s %.1f ms %s",
+        scope["method"],
+        path,
+        status,
+        duration_ms,
+        summary,
+        extra={
+            "method": scope["method"],
+            "path": path,
+            "status": status,
+            "duration_ms": duration_ms,
+            "statements": record.statements,
+            "outcome": record.outcome,
+        },
+    )
 
 
 class ApiKeyMiddleware:
@@ -69,6 +130,10 @@ class ApiKeyMiddleware:
             await _unauthorized("unknown or revoked API key")(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal
+        record = current_request.get()
+        if record is not None:
+            record.api_key_id = principal.api_key_id
+            record.company_ids = principal.company_ids
         await self.app(scope, receive, send)
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:

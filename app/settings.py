@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +19,16 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text for a terminal; json: one object per line, for machines."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token for /metrics; unset, /metrics answers loopback clients only.",
+    )
+    metrics_sample_interval_s: float = Field(
+        default=1.0, gt=0, description="How often each process refreshes its gauges (pool...)."
+    )
     environment: Literal["development", "production"] = Field(
         default="production", description="development turns on field suggestions in errors."
     )

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.domain.errors import InventoryUnavailable
 from app.domain.stock import InsufficientStock
 from app.inventory.http_client import HttpStock
+from app.metrics import INVENTORY_CALLS
 from app.settings import Settings
 from app.stock_port import InProcessStock, StockPort
 from db.availability import database_unavailable
@@ -60,6 +61,13 @@ def _not_serving(error: Exception) -> bool:
     would stay open for its reset timeout after the inventory is back.
     """
     return isinstance(error, httpx.HTTPStatusError) and error.response.status_code == 503
+
+
+def _unavailable_outcome(error: InventoryUnavailable) -> str:
+    """Refused here without calling (the breaker is open, or a trial runs), or failed there."""
+    if error.__cause__ is None or isinstance(error.__cause__, CircuitBreakerError):
+        return "rejected"
+    return "failed"
 
 
 def _name(state: object) -> str:
@@ -128,11 +136,20 @@ class InventoryGuard:
             async with asyncio.timeout(self.queue_timeout_s):
                 await self._slots.acquire()
         except TimeoutError:
+            INVENTORY_CALLS.labels("busy").inc()
             raise InventoryUnavailable(BUSY) from None
         try:
-            return await self._guarded(operation)
+            result = await self._guarded(operation)
+        except InventoryUnavailable as error:
+            INVENTORY_CALLS.labels(_unavailable_outcome(error)).inc()
+            raise
+        except Exception:  # an answer: out of stock, or a 4xx for a request of ours
+            INVENTORY_CALLS.labels("refused").inc()
+            raise
         finally:
             self._slots.release()
+        INVENTORY_CALLS.labels("ok").inc()
+        return result
 
     async def _guarded(self, operation: Callable[[], Awaitable[T]]) -> T:
         if self._trial_running:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import AsyncAdaptedQueuePool, Pool
 
 from db.availability import broken_connection
 
@@ -49,6 +50,33 @@ class LockedAsyncSession(AsyncSession):
         return locked
 
 
+class _WaitCountingPool(AsyncAdaptedQueuePool):
+    """The queue pool, counting checkouts that wait for a connection (it reports all else).
+
+    `_do_get` is the pool's own checkout step (SQLAlchemy's protected API, stable since 1.4);
+    one that finds a free connection returns without yielding, so only waiters are ever seen.
+    """
+
+    # its log lines under SQLAlchemy's name for the pool, so they keep SQLAlchemy's log level
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.AsyncAdaptedQueuePool"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.waiting = 0
+
+    def _do_get(self) -> Any:
+        self.waiting += 1
+        try:
+            return super()._do_get()
+        finally:
+            self.waiting -= 1
+
+
+def waiting_for_connection(pool: Pool) -> int:
+    """Checkouts of this engine's pool waiting for a connection right now."""
+    return getattr(pool, "waiting", 0)
+
+
 def make_engine(
     database_url: str,
     *,
@@ -69,6 +97,7 @@ def make_engine(
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
+        poolclass=_WaitCountingPool,
         json_deserializer=orjson.loads,
         connect_args={"server_settings": server_settings},
         **kwargs,

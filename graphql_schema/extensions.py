@@ -11,7 +11,8 @@ from strawberry.extensions import MaskErrors, SchemaExtension, ValidationCache
 from strawberry.types.graphql import OperationType
 
 from app.error_boundary import UNAVAILABLE_MESSAGE
-from app.observability import request_id_var
+from app.metrics import OPERATION_LATENCY, OPERATIONS, RATE_LIMITED, operation_label
+from app.observability import current_request, request_id_var
 from db.availability import database_unavailable, timed_out
 from db.engine import saved_by
 from graphql_schema.errors import client_extensions
@@ -85,6 +86,7 @@ class QueryBudget(SchemaExtension):
         decision = limiter.spend(context.principal.key_id, cost, time.monotonic())
         self._report["throttleStatus"] = _throttle_status(limiter, decision.remaining)
         if not decision.allowed:
+            RATE_LIMITED.inc()
             wait = round(decision.wait_s, 2)
             self.execution_context.result = _refusal(
                 f"query cost {cost} is over the {round(decision.remaining)} points available;"
@@ -120,7 +122,59 @@ class CompiledReads(SchemaExtension):
             )
             if data is not None:
                 execution.result = ExecutionResult(data=data)
+                context.read_path = "compiled"
         yield
+
+
+_CODE = re.compile(r"[A-Z][A-Z_]{0,31}")
+
+
+class Observed(SchemaExtension):
+    """Counts each operation by name, type, outcome and read path, and notes them on the request.
+
+    First among the extensions, so it sees the errors as the client does (masked, with codes).
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        execution = self.execution_context
+        operation_type = self._operation_type()
+        read_path = getattr(execution.context, "read_path", "reference")
+        errors = (execution.result.errors if execution.result else None) or (
+            execution.pre_execution_errors or []
+        )
+        outcome = _outcome(errors)
+        OPERATIONS.labels(
+            operation_label(execution.operation_name), operation_type, outcome, read_path
+        ).inc()
+        OPERATION_LATENCY.labels(operation_type, read_path).observe(time.perf_counter() - started)
+        request = current_request.get()
+        if request is not None:
+            request.read_path = read_path
+            request.outcome = outcome
+
+    def on_execute(self) -> Iterator[None]:
+        """The operation is known once parsed: the log lines written while it runs name it."""
+        request = current_request.get()
+        if request is not None:
+            request.operation_name = self.execution_context.operation_name
+            request.operation_type = self._operation_type()
+        yield
+
+    def _operation_type(self) -> str:
+        try:
+            return self.execution_context.operation_type.value
+        except Exception:  # a document that did not parse, or names no operation it holds
+            return "unknown"
+
+
+def _outcome(errors: list[GraphQLError]) -> str:
+    """ok, or the first error's code (bounded to code-shaped strings, else ERROR)."""
+    if not errors:
+        return "ok"
+    code = (errors[0].extensions or {}).get("code")
+    return code if isinstance(code, str) and _CODE.fullmatch(code) else "ERROR"
 
 
 def _throttle_status(limiter: Any, available: float) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from graphql_schema.errors import should_mask
 from graphql_schema.extensions import (
     ClientErrors,
     CompiledReads,
+    Observed,
     ParsingAndIntrospection,
     QueryBudget,
     RepetitionThenValidation,
@@ -57,6 +58,7 @@ schema = OrdersSchema(
     subscription=Subscription,
     types=NODE_TYPES,
     extensions=[
+        Observed,
         ParsingAndIntrospection,
         lambda: ParserCache(maxsize=256),
         lambda: RepetitionThenValidation(maxsize=256),

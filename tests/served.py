@@ -1,10 +1,15 @@
-"""create_app under a real uvicorn on a free loopback port, for tests that speak HTTP to it."""
+"""Real servers for tests that speak HTTP: create_app under uvicorn, or `orders-api serve`."""
 
 import asyncio
+import os
+import signal
 import socket
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import httpx
 import uvicorn
 
 from app.main import create_app
@@ -35,3 +40,39 @@ async def served(settings: Settings, **config: object) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+@asynccontextmanager
+async def serve_command(
+    env: dict[str, str], log: Path
+) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
+    """`orders-api serve` as a user runs it, its output in `log`: its URL once it is ready.
+
+    Stopped with SIGTERM afterwards (killed if it will not stop), as a service manager would.
+    """
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("orders-api")), "serve"]
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            *command, env=os.environ | env | {"PORT": str(port)}, stdout=output, stderr=output
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            async with httpx.AsyncClient(base_url=url) as http:
+                while True:
+                    assert process.returncode is None, log.read_text()  # noqa: ASYNC240
+                    try:
+                        if (await http.get("/readyz")).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        await asyncio.sleep(0.1)
+            yield url, process
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    async with asyncio.timeout(60):
+                        await process.wait()
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()

@@ -69,6 +69,17 @@ async def claim_chunk(
     return operation, [item for item in items if item.operation_id == operation.id]
 
 
+async def pending_items(session: AsyncSession) -> int:
+    """Items of active operations not run yet: the background queue's depth."""
+    left = sa.func.coalesce(
+        sa.func.sum(
+            BulkOperation.total_count - BulkOperation.done_count - BulkOperation.failed_count
+        ),
+        0,
+    )
+    return int(await session.scalar(sa.select(left).where(BulkOperation.status.in_(ACTIVE))) or 0)
+
+
 async def record_results(
     session: AsyncSession, operation_id: int, results: Sequence[tuple[int, bool, dict[str, Any]]]
 ) -> None:
