@@ -71,6 +71,13 @@ OPERATION_LATENCY = Histogram(
     ["type", "read_path"],
     buckets=_LATENCY_BUCKETS,
 )
+COMPILED_FALLBACKS = Counter(
+    "orders_api_compiled_fallbacks",
+    "Queries the compiled read path left to the reference path, by reason: not_compilable (it "
+    "asks for something only the reference path does), client_error (the reference path words "
+    "it), database_error and bug (logged as warnings and errors).",
+    ["reason"],
+)
 STATEMENTS = Histogram(
     "orders_api_sql_statements_per_request",
     "SQL statements one HTTP request sent, authentication included.",

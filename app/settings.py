@@ -103,6 +103,10 @@ class Settings(BaseSettings):
     compiled_reads_enabled: bool = Field(
         default=True, description="Answer order-graph queries with one SQL statement each."
     )
+    compiled_reads_strict: bool = Field(
+        default=False,
+        description="A failure of the compiled path raises instead of falling back (tests).",
+    )
     reconcile_interval_s: float = Field(
         default=30.0, gt=0, description="How often stray stock holds are looked for and released."
     )

@@ -9,7 +9,7 @@ map only has to describe the links.
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -144,24 +144,33 @@ _OWNER: dict[type[Base], tuple[InstrumentedAttribute[int], type[Base]]] = {
 }
 
 
-def in_scope(
-    model: type[Base], company_ids: Collection[int], *, row: Any = None
-) -> sa.ColumnElement[bool]:
+Scope: TypeAlias = Collection[int] | sa.ColumnElement[Any]
+
+
+def in_scope(model: type[Base], company_ids: Scope, *, row: Any = None) -> sa.ColumnElement[bool]:
     """The WHERE term that limits `model` to the caller's companies, through its owners.
 
-    `row` is an alias of `model` to limit instead, for the compiled read path's subqueries.
+    `company_ids` is the ids, or an integer-array expression that holds them (the compiled read
+    path binds one array for all its subqueries). `row` is an alias of `model` to limit instead.
     """
     row = model if row is None else row
     if model is models.Company:
-        return row.id.in_(company_ids)  # type: ignore[no-any-return]
+        return _member(row.id, company_ids)
     if model is models.BulkOperation:  # runs for a set of companies: all must be the caller's
-        return row.company_ids.contained_by(sorted(company_ids))  # type: ignore[no-any-return]
+        ids = company_ids if isinstance(company_ids, sa.ColumnElement) else sorted(company_ids)
+        return row.company_ids.contained_by(ids)  # type: ignore[no-any-return]
     if model in _OWNER:
         key, owner = _OWNER[model]
         owner_id: InstrumentedAttribute[int] = owner.id  # type: ignore[attr-defined]
         owned_by = getattr(row, key.key)
         return owned_by.in_(sa.select(owner_id).where(in_scope(owner, company_ids)))  # type: ignore[no-any-return]
-    return row.company_id.in_(company_ids)  # type: ignore[no-any-return]
+    return _member(row.company_id, company_ids)
+
+
+def _member(column: Any, company_ids: Scope) -> sa.ColumnElement[bool]:
+    if isinstance(company_ids, sa.ColumnElement):
+        return column == sa.any_(company_ids)  # type: ignore[no-any-return]
+    return column.in_(company_ids)  # type: ignore[no-any-return]
 
 
 async def rows_by_ids(

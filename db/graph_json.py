@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any, TypeAlias
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
@@ -105,52 +105,87 @@ class Selection:
     items: tuple[tuple[str, Item], ...]
 
 
-@lru_cache(maxsize=256)
-def root_json(selection: Selection, company_ids: frozenset[int]) -> sa.ColumnElement[Any]:
-    """node_json for rows of the statement's own table, built once per selection and scope.
+def root_json(selection: Selection, company_ids: Collection[int]) -> sa.ColumnElement[Any]:
+    """node_json for rows of the statement's own table, limited to the caller's companies.
 
-    Building the expression costs more than the query it makes (thousands of ORM attribute
-    lookups for a nested page), and so does walking it for SQLAlchemy's compiled-statement
-    cache key: the expression is built once and stands in statements as a BuiltJson.
+    The expression is built once per selection, whoever asks (see `_built`); the companies
+    are one bound array parameter, so every tenant's statement has the same SQL text.
     """
-    return BuiltJson(node_json(selection, selection.model, company_ids), next(_built_ids))
+    expression, serial = _built(selection)
+    scope = sa.bindparam("scope_company_ids", sorted(company_ids), type_=_COMPANY_IDS)
+    return BuiltJson(expression, serial, scope)
+
+
+@lru_cache(maxsize=256)
+def _built(selection: Selection) -> tuple[sa.ColumnElement[Any], int]:
+    """The selection's expression, with its serial number for the statement cache.
+
+    Building it costs more than the query it makes (thousands of ORM attribute lookups for a
+    nested page), and so does walking it for SQLAlchemy's compiled-statement cache key: it is
+    built once and stands in statements as a BuiltJson.
+    """
+    return node_json(selection, selection.model), next(_built_ids)
 
 
 _built_ids = itertools.count()
+_COMPANY_IDS = ARRAY(sa.Integer)
+
+
+class _Scope(sa.ColumnElement[Any]):
+    """Where the caller's companies go in a built expression: its BuiltJson's bound array."""
+
+    inherit_cache = True
+    type = _COMPANY_IDS
+
+
+SCOPE = _Scope()
 
 
 class BuiltJson(sa.ColumnElement[Any]):
     """A built expression whose cache key is its serial number, not its thousands of parts.
 
-    Its values (keys, type names, company ids) are ours and fixed, so it compiles with them
-    inline: a cached statement then needs no parameters from it.
+    Its other values (keys, type names) are ours and fixed, so it compiles with them inline; the
+    scope is the one parameter, traversed for the cache key so each statement binds its own.
     """
 
     inherit_cache = True
-    _traverse_internals = [("serial", InternalTraversal.dp_plain_obj)]
+    _traverse_internals = [
+        ("serial", InternalTraversal.dp_plain_obj),
+        ("scope", InternalTraversal.dp_clauseelement),
+    ]
     type = sa.JSON()
 
-    def __init__(self, expression: sa.ColumnElement[Any], serial: int) -> None:
+    def __init__(
+        self, expression: sa.ColumnElement[Any], serial: int, scope: sa.BindParameter[Any]
+    ) -> None:
         self.expression_built = expression
         self.serial = serial
+        self.scope = scope
 
 
 @compiles(BuiltJson)
 def _compile_built(element: BuiltJson, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.expression_built, **(kw | {"literal_binds": True}))  # type: ignore[no-any-return]
+    inline = kw | {"literal_binds": True, "built_scope": element.scope}
+    return compiler.process(element.expression_built, **inline)  # type: ignore[no-any-return]
 
 
-def node_json(
-    selection: Selection, row: Any, company_ids: Collection[int]
-) -> sa.ColumnElement[Any]:
+@compiles(_Scope)
+def _compile_scope(element: _Scope, compiler: Any, **kw: Any) -> str:
+    scope = kw.get("built_scope")
+    if scope is None:
+        raise TypeError("SCOPE stands only inside a BuiltJson, which binds the companies")
+    return compiler.process(scope, **(kw | {"literal_binds": False}))  # type: ignore[no-any-return]
+
+
+def node_json(selection: Selection, row: Any) -> sa.ColumnElement[Any]:
     """The JSON object of `row` (an alias of selection.model) as the selection shapes it."""
     arguments: list[Any] = []
     for key, item in selection.items:
-        arguments += [sa.literal(key, sa.Text), _value(item, row, company_ids)]
+        arguments += [sa.literal(key, sa.Text), _value(item, row)]
     return sa.func.json_build_object(*arguments, type_=sa.JSON)
 
 
-def _value(item: Item, row: Any, company_ids: Collection[int]) -> sa.ColumnElement[Any]:
+def _value(item: Item, row: Any) -> sa.ColumnElement[Any]:
     if isinstance(item, Column):
         return _rendered(getattr(row, item.name))
     if isinstance(item, GlobalId):
@@ -159,28 +194,26 @@ def _value(item: Item, row: Any, company_ids: Collection[int]) -> sa.ColumnEleme
     if isinstance(item, Constant):
         return sa.literal(item.value, sa.Text)
     if isinstance(item, PageOf):
-        return _page_of(item, row, company_ids)
+        return _page_of(item, row)
     if isinstance(item.link, One):
-        return _one(item.link, item.selection, row, company_ids)
-    return _children(item.link, item.selection, row, company_ids)
+        return _one(item.link, item.selection, row)
+    return _children(item.link, item.selection, row)
 
 
-def _one(link: One, selection: Selection, parent: Any, company_ids: Collection[int]) -> Any:
+def _one(link: One, selection: Selection, parent: Any) -> Any:
     """The linked row, null when there is none or it lies outside the caller's companies."""
     target = aliased(link.model)
     return (
-        sa.select(node_json(selection, target, company_ids))
+        sa.select(node_json(selection, target))
         .where(
             target.id == getattr(parent, link.key.key),  # type: ignore[attr-defined]
-            in_scope(link.model, company_ids, row=target),
+            in_scope(link.model, SCOPE, row=target),
         )
         .scalar_subquery()
     )
 
 
-def _children(
-    link: Children, selection: Selection, parent: Any, company_ids: Collection[int]
-) -> Any:
+def _children(link: Children, selection: Selection, parent: Any) -> Any:
     """The children as a JSON array in the link's order; [] when there are none."""
     child = aliased(link.model)
     adapter = ClauseAdapter(sa.inspect(child).selectable)
@@ -189,11 +222,9 @@ def _children(
         return adapter.traverse(term.expression)
 
     rows = sa.func.json_agg(
-        aggregate_order_by(
-            node_json(selection, child, company_ids), *(adapt(term) for term in link.order_by)
-        )
+        aggregate_order_by(node_json(selection, child), *(adapt(term) for term in link.order_by))
         if link.order_by
-        else node_json(selection, child, company_ids)
+        else node_json(selection, child)
     )
     return (
         sa.select(_array(rows))
@@ -205,7 +236,7 @@ def _children(
     )
 
 
-def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
+def _page_of(item: PageOf, parent: Any) -> Any:
     """The connection's JSON from one correlated subquery over limit + 1 children.
 
     The extra child only tells hasNextPage; a forward page from the start has no previous one.
@@ -216,7 +247,7 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
     position = sa.func.row_number().over(order_by=order).label("position")
     page = (
         sa.select(child, position)
-        .where(*_owned(link, child, parent, company_ids))
+        .where(*_owned(link, child, parent))
         .order_by(*order)
         .limit(item.limit + 1)
         .correlate(parent)  # two levels down: SQLAlchemy only auto-correlates one
@@ -232,7 +263,7 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
         if isinstance(value, Constant):
             return sa.literal(value.value, sa.Text)
         if isinstance(value, Selection):
-            return node_json(value, row, company_ids)
+            return node_json(value, row)
         if value == "hasNextPage":
             return sa.func.count(page.c.position) > item.limit
         return sa.false()  # hasPreviousPage
@@ -245,14 +276,14 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
     for key, envelope in item.envelope:
         if isinstance(envelope, TotalCount):
             counted = aliased(link.model)
-            owned = _owned(link, counted, parent, company_ids)
+            owned = _owned(link, counted, parent)
             value = sa.select(sa.func.count()).where(*owned).correlate(parent).scalar_subquery()
         elif isinstance(envelope, PageInfo):
             value = shaped(envelope.parts)
         elif isinstance(envelope, Edges):
             value = listed(shaped(envelope.parts))
         elif isinstance(envelope, Nodes):
-            value = listed(node_json(envelope.selection, row, company_ids))
+            value = listed(node_json(envelope.selection, row))
         else:
             value = part(envelope)
         fields += [sa.literal(key, sa.Text), value]
@@ -261,13 +292,11 @@ def _page_of(item: PageOf, parent: Any, company_ids: Collection[int]) -> Any:
     return connection.scalar_subquery()
 
 
-def _owned(
-    link: PagedChildren, child: Any, parent: Any, company_ids: Collection[int]
-) -> tuple[sa.ColumnElement[bool], ...]:
+def _owned(link: PagedChildren, child: Any, parent: Any) -> tuple[sa.ColumnElement[bool], ...]:
     """The parent's children among the caller's companies, as the reference's loaders read them."""
     return (
         getattr(child, link.parent_key.key) == parent.id,
-        in_scope(link.model, company_ids, row=child),
+        in_scope(link.model, SCOPE, row=child),
     )
 
 

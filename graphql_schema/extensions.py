@@ -113,13 +113,19 @@ class CompiledReads(SchemaExtension):
             and not context.over_websocket
             and execution.graphql_document is not None
         ):
-            data = await execute_compiled(
-                execution.schema,
-                execution.graphql_document,
-                execution.operation_name,
-                execution.variables,
-                context,
-            )
+            try:
+                data = await execute_compiled(
+                    execution.schema,
+                    execution.graphql_document,
+                    execution.operation_name,
+                    execution.variables,
+                    context,
+                )
+            except Exception as error:  # COMPILED_READS_STRICT only: else it falls back
+                # as an error of the result, so it is masked and logged as any other
+                failed = GraphQLError("the compiled read path failed", original_error=error)
+                execution.result = ExecutionResult(data=None, errors=[failed])
+                data = None
             if data is not None:
                 execution.result = ExecutionResult(data=data)
                 context.read_path = "compiled"

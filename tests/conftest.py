@@ -23,6 +23,9 @@ from db.scratch import scratch_database
 from graphql_schema.schema import schema
 from tests.factories import Factory
 
+# a compiled read that breaks fails its test instead of quietly answering the reference way
+os.environ.setdefault("COMPILED_READS_STRICT", "true")
+
 
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:

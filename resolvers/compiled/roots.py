@@ -26,6 +26,7 @@ from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
 
 from app.context import AppContext
+from app.metrics import COMPILED_FALLBACKS
 from db import models
 from db.base import Base
 from db.graph_json import Selection, root_json
@@ -87,16 +88,22 @@ async def execute_compiled(
                 data[key] = await _ROOTS[name](walk, query_type.fields[name], details, context)
         return data
     except NotCompilable as exc:
+        COMPILED_FALLBACKS.labels("not_compilable").inc()
         log.debug("not compiled: %s", exc)
         return None
-    except DBAPIError:  # the statement failed in PostgreSQL, which aborted the transaction
-        log.warning("compiled read failed; the reference path answers", exc_info=True)
-        await context.session.rollback()
-        return None
     except (GraphQLError, QueryInputError, PageArgumentError):
+        COMPILED_FALLBACKS.labels("client_error").inc()
         return None  # a client error in the arguments: the reference path reports it
-    except Exception:  # a bug here must not cost the client its answer, but must be seen
-        log.exception("compiled read path failed; the reference path answers")
+    except Exception as error:  # a bug here must not cost the client its answer, but is seen
+        if context.settings.compiled_reads_strict:
+            raise  # tests: a divergence fails loudly instead of being answered the slow way
+        if isinstance(error, DBAPIError):  # PostgreSQL refused it and aborted the transaction
+            COMPILED_FALLBACKS.labels("database_error").inc()
+            log.warning("compiled read failed; the reference path answers", exc_info=True)
+            await context.session.rollback()
+        else:
+            COMPILED_FALLBACKS.labels("bug").inc()
+            log.exception("compiled read path failed; the reference path answers")
         return None
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from prometheus_client import REGISTRY
 
 from app.auth import Principal
 from app.domain.vocabulary import CancellationReason, OrderStatus, OrderType
@@ -376,6 +377,30 @@ async def test_a_key_sees_only_its_companies_orders(
     }
 
 
+async def test_every_tenant_runs_the_same_statement_text_with_its_companies_bound(
+    db_session, settings, sql_statements, order_graph, factory
+):
+    """One text per selection: the database plans it once, a tenant's ids are never in it."""
+    query = """{ orders(first: 5) { nodes { number client { name } lines { quantity } } } }"""
+    texts, answers = [], []
+    for company in (await factory.company(), await factory.company()):
+        client = await factory.client(company)
+        await factory.order(company, client, [(await factory.product(company), 1, Decimal("1"))])
+        principal = Principal(
+            key_id=company.code, company_ids=frozenset({company.id}), scopes=frozenset({"admin"})
+        )
+        sql_statements.clear()
+        answer = await _client(db_session, settings, compiled=True).as_principal(principal, query)
+        assert answer.errors is None
+        [text] = [s for s in sql_statements if "json_build_object" in s]
+        texts.append(text)
+        answers.append([node["number"] for node in answer.data["orders"]["nodes"]])
+
+    assert texts[0] == texts[1]  # with the ids inline, each scope's text differed
+    assert len(answers[0]) == len(answers[1]) == 1
+    assert answers[0] != answers[1]
+
+
 async def test_a_key_without_order_read_is_refused_on_both_paths(
     db_session, settings, sql_statements, order_graph
 ):
@@ -434,13 +459,21 @@ async def test_a_compiled_statement_that_fails_leaves_the_answer_to_the_referenc
 ):
     await _set(db_session, "UPDATE seasons SET starts_on = '300000-01-01'")
     query = "{ orders(first: 4, orderBy: NUMBER_ASC) { nodes { number season { startsOn } } } }"
-    reference, compiled, _ = await _both(db_session, settings, sql_statements, query, {})
+    lenient = settings.model_copy(update={"compiled_reads_strict": False})
+    before = _fallbacks("database_error")
+    reference, compiled, _ = await _both(db_session, lenient, sql_statements, query, {})
 
+    assert _fallbacks("database_error") == before + 1  # counted, and logged as a warning
     assert reference.errors  # Python cannot hold the year 300000: that field fails alone
     assert compiled.data == reference.data
     assert [error.formatted for error in compiled.errors] == [
         error.formatted for error in reference.errors
     ]
+
+
+def _fallbacks(reason: str) -> float:
+    sample = REGISTRY.get_sample_value("orders_api_compiled_fallbacks_total", {"reason": reason})
+    return sample or 0.0
 
 
 ONE_ORDER = """
