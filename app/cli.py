@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -176,11 +176,20 @@ def inventory_reconcile(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def import_orders(settings: Settings, args: argparse.Namespace) -> None:
+    """Exits with one of IMPORT_EXIT_STATUS's codes, so a script or cron job can tell."""
+    from sqlalchemy.exc import SQLAlchemyError
     from tqdm import tqdm
 
     from app.auth import Principal
     from app.context import build_context
-    from app.importer import ImportFileError, check_types, read_orders, run_import, write_failures
+    from app.importer import (
+        ImportFileError,
+        ImportStopped,
+        check_types,
+        read_orders,
+        run_import,
+        write_failures,
+    )
     from app.lifespan import database
     from db.engine import make_engine, make_sessionmaker
     from db.queries.api_keys import all_company_ids
@@ -190,7 +199,7 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
     try:
         records = read_orders(path)
     except ImportFileError as error:
-        raise SystemExit(f"orders-api: {error}") from None
+        _fail(IMPORT_BAD_FILE, str(error))
     check_types(records, schema._schema)
     failures = path.with_name(path.name + ".failures.jsonl")
 
@@ -210,7 +219,7 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
                     IMPORT, variable_values={"orders": orders}, context_value=context
                 )
             if result.errors or result.data is None:
-                raise SystemExit(f"orders-api: the import failed: {result.errors}")
+                raise ImportStopped(f"a call was not answered: {result.errors}")
             return result.data["bulkImportOrders"]
 
         bar = tqdm(total=len(records), unit="order", desc="importing")
@@ -220,8 +229,11 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
             bar.close()
             await engine.dispose()
 
-    with database(settings) as database_url:
-        summary, failed = asyncio.run(run(database_url))
+    try:
+        with database(settings) as database_url:
+            summary, failed = asyncio.run(run(database_url))
+    except (ImportStopped, SQLAlchemyError, OSError) as error:
+        _fail(IMPORT_STOPPED, f"the import stopped ({error}); run it again, nothing is duplicated")
     write_failures(failures, failed)
     print(
         f"orders-api: {summary.created} created, {summary.updated} updated,"
@@ -229,6 +241,21 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
     )
     if summary.failed:
         print(f"orders-api: failures written to {failures}")
+        raise SystemExit(IMPORT_SOME_FAILED)
+
+
+def _fail(code: int, message: str) -> NoReturn:
+    """One line on stderr and the given exit status (SystemExit with a text always exits 1)."""
+    print(f"orders-api: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+IMPORT_SOME_FAILED, IMPORT_BAD_FILE, IMPORT_STOPPED = 1, 2, 3
+IMPORT_EXIT_STATUS = """exit status:
+  0  every order was imported (created, updated or unchanged)
+  1  some orders failed: FILE.failures.jsonl lists them; the others were imported
+  2  nothing was imported: wrong usage, or FILE is not JSON Lines or CSV of orders
+  3  the import stopped part-way (e.g. the database is unreachable); run it again"""
 
 
 IMPORT = """
@@ -279,7 +306,14 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply database migrations")
     seed = commands.add_parser("seed-demo", help="fill an empty database with demo data")
     seed.add_argument("--orders", type=int, default=10_000, help="how many orders (10000)")
-    importer = commands.add_parser("import", help="import orders from JSON Lines or CSV")
+    importer = commands.add_parser(
+        "import",
+        help="import orders from JSON Lines or CSV",
+        description="Import orders through bulkImportOrders (README.md, Import files, lists\n"
+        "the fields). Safe to run again: what already arrived comes back UNCHANGED.",
+        epilog=IMPORT_EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     importer.add_argument("file", help="a .jsonl file (one order per line) or a .csv file")
     keys = commands.add_parser("keys", help="API keys: create, list, revoke")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
