@@ -130,14 +130,19 @@ def migrate(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def seed_demo(settings: Settings, args: argparse.Namespace) -> None:
+    """A database that already holds data is refused in one line, not a traceback."""
     from app.lifespan import database
     from db.migrate import upgrade
+    from db.seed_demo import DemoDataPresent
     from db.seed_demo import seed_demo as fill
 
     with database(settings) as database_url:
         upgrade(database_url)
         started = time.perf_counter()
-        summary = asyncio.run(fill(database_url, orders=args.orders, progress=print))
+        try:
+            summary = asyncio.run(fill(database_url, orders=args.orders, progress=print))
+        except DemoDataPresent as error:
+            _fail(1, f"not seeding: {error}")
         print(f"orders-api: demo data in {time.perf_counter() - started:.1f}s: {summary}")
 
 
