@@ -5,7 +5,9 @@ Settings come from the environment or a `.env` file; README.md's Settings table 
 
 import argparse
 import asyncio
+import errno
 import signal
+import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -29,7 +31,8 @@ def serve(settings: Settings, _: argparse.Namespace) -> None:
     from db.migrate import upgrade
 
     configure_logging(settings.log_level)
-    with database(settings) as database_url:
+    # the port first: a second server on a taken port must not start, join or migrate anything
+    with _listen(settings.host, settings.port) as listener, database(settings) as database_url:
         upgrade(database_url)
         where = "DATABASE_URL" if settings.database_url else f"embedded, {settings.embedded_pg_dir}"
         print(f"orders-api: GraphiQL at http://{settings.host}:{settings.port}/graphql ({where})")
@@ -41,7 +44,7 @@ def serve(settings: Settings, _: argparse.Namespace) -> None:
         # uvicorn re-raises SIGTERM once it has shut down; as SystemExit it unwinds through
         # `database`, which then stops the embedded server instead of leaving it running
         signal.signal(signal.SIGTERM, _exit_on_signal)
-        uvicorn.run(
+        config = uvicorn.Config(
             create_app(settings.model_copy(update={"database_url": database_url})),
             host=settings.host,
             port=settings.port,
@@ -50,6 +53,21 @@ def serve(settings: Settings, _: argparse.Namespace) -> None:
             # requests still running then are cancelled, so a stuck one cannot hold the exit
             timeout_graceful_shutdown=settings.shutdown_grace_s,
         )
+        uvicorn.Server(config).run(sockets=[listener])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bound as uvicorn binds its own; a port already taken ends the command in one line."""
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            _fail(1, f"port {port} on {host} is in use (another orders-api serve?); set PORT")
+        _fail(1, f"cannot listen on {host}:{port}: {error.strerror}")
+    return listener
 
 
 def _exit_on_signal(signum: int, _: object) -> None:
