@@ -5,16 +5,18 @@ Settings come from the environment or a `.env` file; README.md's Settings table 
 
 import argparse
 import asyncio
+import errno
 import logging
 import os
 import signal
+import socket
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,7 +40,8 @@ def _serve(settings: Settings) -> None:
     from db.migrate import upgrade
 
     configure_logging(settings.log_level, settings.log_format)
-    with database(settings) as database_url:
+    # the port first: a second server on a taken port must not start, join or migrate anything
+    with _listen(settings.host, settings.port) as listener, database(settings) as database_url:
         upgrade(database_url)
         where = "DATABASE_URL" if settings.database_url else f"embedded, {settings.embedded_pg_dir}"
         say = _announcer(settings)
@@ -51,7 +54,7 @@ def _serve(settings: Settings) -> None:
         # uvicorn re-raises SIGTERM once it has shut down; as SystemExit it unwinds through
         # `database`, which then stops the embedded server instead of leaving it running
         signal.signal(signal.SIGTERM, _exit_on_signal)
-        uvicorn.run(
+        config = uvicorn.Config(
             create_app(settings.model_copy(update={"database_url": database_url})),
             host=settings.host,
             port=settings.port,
@@ -61,6 +64,21 @@ def _serve(settings: Settings) -> None:
             # requests still running then are cancelled, so a stuck one cannot hold the exit
             timeout_graceful_shutdown=settings.shutdown_grace_s,
         )
+        uvicorn.Server(config).run(sockets=[listener])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bound as uvicorn binds its own; a port already taken ends the command in one line."""
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            _fail(1, f"port {port} on {host} is in use (another orders-api serve?); set PORT")
+        _fail(1, f"cannot listen on {host}:{port}: {error.strerror}")
+    return listener
 
 
 def _announcer(settings: Settings) -> Callable[[str], None]:
@@ -166,14 +184,19 @@ def migrate(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def seed_demo(settings: Settings, args: argparse.Namespace) -> None:
+    """A database that already holds data is refused in one line, not a traceback."""
     from app.lifespan import database
     from db.migrate import upgrade
+    from db.seed_demo import DemoDataPresent
     from db.seed_demo import seed_demo as fill
 
     with database(settings) as database_url:
         upgrade(database_url)
         started = time.perf_counter()
-        summary = asyncio.run(fill(database_url, orders=args.orders, progress=print))
+        try:
+            summary = asyncio.run(fill(database_url, orders=args.orders, progress=print))
+        except DemoDataPresent as error:
+            _fail(1, f"not seeding: {error}")
         print(f"orders-api: demo data in {time.perf_counter() - started:.1f}s: {summary}")
 
 
@@ -212,11 +235,20 @@ def inventory_reconcile(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def import_orders(settings: Settings, args: argparse.Namespace) -> None:
+    """Exits with one of IMPORT_EXIT_STATUS's codes, so a script or cron job can tell."""
+    from sqlalchemy.exc import SQLAlchemyError
     from tqdm import tqdm
 
     from app.auth import Principal
     from app.context import build_context
-    from app.importer import ImportFileError, check_types, read_orders, run_import, write_failures
+    from app.importer import (
+        ImportFileError,
+        ImportStopped,
+        check_types,
+        read_orders,
+        run_import,
+        write_failures,
+    )
     from app.lifespan import database
     from db.engine import make_engine, make_sessionmaker
     from db.queries.api_keys import all_company_ids
@@ -226,7 +258,7 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
     try:
         records = read_orders(path)
     except ImportFileError as error:
-        raise SystemExit(f"orders-api: {error}") from None
+        _fail(IMPORT_BAD_FILE, str(error))
     check_types(records, schema._schema)
     failures = path.with_name(path.name + ".failures.jsonl")
 
@@ -246,7 +278,7 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
                     IMPORT, variable_values={"orders": orders}, context_value=context
                 )
             if result.errors or result.data is None:
-                raise SystemExit(f"orders-api: the import failed: {result.errors}")
+                raise ImportStopped(f"a call was not answered: {result.errors}")
             return result.data["bulkImportOrders"]
 
         bar = tqdm(total=len(records), unit="order", desc="importing")
@@ -256,8 +288,11 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
             bar.close()
             await engine.dispose()
 
-    with database(settings) as database_url:
-        summary, failed = asyncio.run(run(database_url))
+    try:
+        with database(settings) as database_url:
+            summary, failed = asyncio.run(run(database_url))
+    except (ImportStopped, SQLAlchemyError, OSError) as error:
+        _fail(IMPORT_STOPPED, f"the import stopped ({error}); run it again, nothing is duplicated")
     write_failures(failures, failed)
     print(
         f"orders-api: {summary.created} created, {summary.updated} updated,"
@@ -265,6 +300,21 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
     )
     if summary.failed:
         print(f"orders-api: failures written to {failures}")
+        raise SystemExit(IMPORT_SOME_FAILED)
+
+
+def _fail(code: int, message: str) -> NoReturn:
+    """One line on stderr and the given exit status (SystemExit with a text always exits 1)."""
+    print(f"orders-api: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+IMPORT_SOME_FAILED, IMPORT_BAD_FILE, IMPORT_STOPPED = 1, 2, 3
+IMPORT_EXIT_STATUS = """exit status:
+  0  every order was imported (created, updated or unchanged)
+  1  some orders failed: FILE.failures.jsonl lists them; the others were imported
+  2  nothing was imported: wrong usage, or FILE is not JSON Lines or CSV of orders
+  3  the import stopped part-way (e.g. the database is unreachable); run it again"""
 
 
 IMPORT = """
@@ -317,7 +367,14 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply database migrations")
     seed = commands.add_parser("seed-demo", help="fill an empty database with demo data")
     seed.add_argument("--orders", type=int, default=10_000, help="how many orders (10000)")
-    importer = commands.add_parser("import", help="import orders from JSON Lines or CSV")
+    importer = commands.add_parser(
+        "import",
+        help="import orders from JSON Lines or CSV",
+        description="Import orders through bulkImportOrders (README.md, Import files, lists\n"
+        "the fields). Safe to run again: what already arrived comes back UNCHANGED.",
+        epilog=IMPORT_EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     importer.add_argument("file", help="a .jsonl file (one order per line) or a .csv file")
     keys = commands.add_parser("keys", help="API keys: create, list, revoke")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)

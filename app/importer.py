@@ -28,6 +28,10 @@ class ImportFileError(ValueError):
     """The file is not JSON Lines or CSV of orders; the message says where."""
 
 
+class ImportStopped(RuntimeError):
+    """The run could not go on (a call was not answered); what arrived so far stays imported."""
+
+
 @dataclass
 class Record:
     """One order as read from the file, with where it started there."""

@@ -1,15 +1,23 @@
 """`orders-api import FILE`: JSON Lines and CSV, a summary, a failures file, safe to re-run."""
 
 import asyncio
+import contextlib
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from app import importer
-from app.cli import main
+from app.cli import IMPORT_EXIT_STATUS, main
 from app.importer import ImportFileError, read_orders
 from app.settings import get_settings
+from tests.served import free_port
+
+CLI = str(Path(sys.executable).with_name("orders-api"))
 
 
 def order_line(n: int, product: str = "P0", status: str = "DELIVERED") -> str:
@@ -31,7 +39,9 @@ def cli(monkeypatch, database_url, capsys):
     get_settings.cache_clear()
 
     async def run(path) -> str:
-        await asyncio.to_thread(main, ["import", str(path)])  # the CLI runs its own event loop
+        # the CLI runs its own event loop; it exits 1 when orders failed (tested below)
+        with contextlib.suppress(SystemExit):
+            await asyncio.to_thread(main, ["import", str(path)])
         return capsys.readouterr().out
 
     yield run
@@ -139,14 +149,82 @@ def test_a_file_that_is_not_utf8_is_refused_naming_the_line(tmp_path, name, cont
         read_orders(path)
 
 
-def test_the_command_exits_with_an_error_for_an_empty_file(tmp_path):
+def run_cli(path: Path, database_url: str) -> subprocess.CompletedProcess[str]:
+    """The command as a cron job runs it: its own process, judged by its exit status."""
+    env = os.environ | {"DATABASE_URL": database_url}
+    command = [CLI, "import", str(path)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+async def test_the_command_exits_0_when_every_order_was_imported(shops, database_url, tmp_path):
+    source = tmp_path / "orders.jsonl"
+    source.write_text(order_line(1) + order_line(2))
+
+    first = await asyncio.to_thread(run_cli, source, database_url)
+    again = await asyncio.to_thread(run_cli, source, database_url)
+
+    assert (first.returncode, again.returncode) == (0, 0), first.stderr + again.stderr
+    assert "2 created, 0 updated, 0 unchanged, 0 failed" in first.stdout
+    assert "0 created, 0 updated, 2 unchanged, 0 failed" in again.stdout
+
+
+async def test_the_command_exits_1_when_an_order_failed_and_still_writes_the_failures(
+    shops, database_url, tmp_path
+):
+    source = tmp_path / "orders.jsonl"
+    source.write_text(order_line(1) + order_line(2, product="NOPE"))
+
+    done = await asyncio.to_thread(run_cli, source, database_url)
+
+    assert done.returncode == 1, done.stderr
+    assert "1 created, 0 updated, 0 unchanged, 1 failed" in done.stdout
+    failures = [json.loads(line) for line in (tmp_path / "orders.jsonl.failures.jsonl").open()]
+    assert [(f["line"], f["externalId"]) for f in failures] == [(2, "F2")]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "orders.jsonl: the file holds no orders"),
+        ('{"a":\n', "orders.jsonl:1: not JSON"),
+        (None, "orders.jsonl: no such file"),
+    ],
+)
+def test_the_command_exits_2_with_one_line_for_a_file_that_is_not_orders(
+    tmp_path, content, message
+):
     path = tmp_path / "orders.jsonl"
-    path.write_text("")
+    if content is not None:
+        path.write_text(content)
 
-    with pytest.raises(SystemExit) as exited:
-        main(["import", str(path)])
+    done = run_cli(path, "postgresql://postgres@127.0.0.1:1/unused")  # refused before any I/O
 
-    assert exited.value.code == f"orders-api: {path}: the file holds no orders"  # exit status 1
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"orders-api: {tmp_path}/{message}")
+    assert not (tmp_path / "orders.jsonl.failures.jsonl").exists()
+
+
+def test_the_command_exits_3_when_the_database_cannot_be_reached(tmp_path):
+    path = tmp_path / "orders.jsonl"
+    path.write_text(order_line(1))
+    nobody_listens = f"postgresql://postgres@127.0.0.1:{free_port()}/orders"
+
+    done = run_cli(path, nobody_listens)
+
+    assert done.returncode == 3
+    assert "orders-api: the import stopped" in done.stderr.splitlines()[-1]
+    assert "Traceback" not in done.stderr
+
+
+def test_import_help_documents_the_exit_status():
+    shown = subprocess.run(
+        [CLI, "import", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+
+    assert IMPORT_EXIT_STATUS in shown
+    codes = [line.split()[0] for line in IMPORT_EXIT_STATUS.splitlines()[1:]]
+    assert codes == ["0", "1", "2", "3"]
 
 
 def test_an_external_id_repeated_anywhere_in_the_file_fails_both_copies(tmp_path):

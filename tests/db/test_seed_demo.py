@@ -1,9 +1,14 @@
 """The demo seed: every status present, money and quantities consistent, never seeded twice."""
 
+import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -285,6 +290,21 @@ async def test_every_order_has_a_history_ending_in_its_status(seeded: Seeded) ->
 async def test_seeding_twice_is_refused(seeded: Seeded) -> None:
     with pytest.raises(DemoDataPresent):
         await seed_demo(seeded.dsn, orders=5)
+    assert await seeded.conn.fetchval("SELECT count(*) FROM orders") == ORDERS
+
+
+async def test_the_command_refuses_a_seeded_database_in_one_line(seeded: Seeded) -> None:
+    command = [str(Path(sys.executable).with_name("orders-api")), "seed-demo", "--orders", "5"]
+    env = os.environ | {"DATABASE_URL": seeded.dsn}
+
+    done = await asyncio.to_thread(
+        subprocess.run, command, env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "orders-api: not seeding: the database already has orders; seed an empty database"
+    ]
     assert await seeded.conn.fetchval("SELECT count(*) FROM orders") == ORDERS
 
 
