@@ -30,7 +30,8 @@ def _local(tag: re.Match[str], root_path: str) -> str:
         log.warning("GraphiQL asset %s is not in the manifest", remote.group())
         return text
     if asset.version != remote["version"]:
-        log.warning("GraphiQL asks for %s@%s, serving %s", asset.package, remote[2], asset.version)
+        asked = remote["version"]
+        log.warning("GraphiQL asks for %s@%s, serving %s", asset.package, asked, asset.version)
     text = text[: remote.start()] + f'"{asset.url(root_path)}"' + text[remote.end() :]
     text = re.sub(r'\s+crossorigin(?:="[^"]*")?(?=[\s>/])', "", text)  # same origin now
     return re.sub(r'integrity="[^"]*"', f'integrity="{asset.integrity}"', text)
