@@ -1,6 +1,5 @@
 """create_app(): Starlette routes (/graphql, /healthz, /readyz), middleware, lifespan."""
 
-import json
 import logging
 
 import orjson
@@ -22,6 +21,9 @@ from strawberry.types.unset import UNSET, UnsetType
 from app.auth import Principal, credentials
 from app.context import AppContext, build_context
 from app.error_boundary import ErrorBoundaryMiddleware, http_error_response
+from app.graphiql.assets import PREFIX as GRAPHIQL_ASSETS
+from app.graphiql.assets import serve_asset
+from app.graphiql.page import local_page
 from app.idempotency import IdempotencyMiddleware
 from app.lifespan import lifespan
 from app.metrics import metrics_endpoint
@@ -131,13 +133,8 @@ class GraphQLApp(GraphQL[AppContext, None]):
         return orjson.dumps(data)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        """GraphiQL, with the headers editor showing where the API key goes."""
-        hint = '{"Authorization": "Bearer <your API key>"}'
-        page = self.graphql_ide_html.replace(
-            "React.useState(parameters.headers)",
-            f"React.useState(parameters.headers || {json.dumps(hint)})",
-        )
-        return HTMLResponse(page)
+        """GraphiQL from this package's assets, the headers editor showing where the key goes."""
+        return HTMLResponse(local_page(self.graphql_ide_html, request.scope.get("root_path", "")))
 
 
 def _unavailable(response_data: object) -> bool:
@@ -180,14 +177,17 @@ async def readyz(request: Request) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     graphql = GraphQLApp(settings)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint(settings)),
+    ]
+    if settings.introspection_enabled:  # the IDE is off otherwise, and so are its files
+        routes.append(Route(f"{GRAPHIQL_ASSETS}/{{path:path}}", serve_asset, methods=["GET"]))
     return Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/metrics", metrics_endpoint(settings)),
-        ],
+        routes=routes,
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(ErrorBoundaryMiddleware),

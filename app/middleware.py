@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import Principal, credentials, digest
 from app.error_boundary import error_response
+from app.graphiql.assets import PREFIX as GRAPHIQL_ASSETS
 from app.metrics import HTTP_LATENCY, HTTP_REQUESTS, STATEMENTS
 from app.observability import RequestRecord, current_request, request_id_var
 from db.queries import api_keys
@@ -18,6 +19,7 @@ log = logging.getLogger("orders_api.requests")
 
 # routes as metric labels: a fixed set, so probing unknown paths grows no series
 _ROUTES = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
+_ASSETS = GRAPHIQL_ASSETS  # GraphiQL's files: one label for all of them
 _PROBES = frozenset({"/healthz", "/readyz", "/metrics"})  # logged at debug: they come often
 
 
@@ -62,7 +64,7 @@ class RequestIdMiddleware:
 def _observe(scope: Scope, record: RequestRecord, status: int, duration_s: float) -> None:
     """Count the request and write its log line (status 0: the client left before an answer)."""
     path = scope["path"]
-    route = path if path in _ROUTES else "other"
+    route = path if path in _ROUTES else _ASSETS if path.startswith(_ASSETS + "/") else "other"
     HTTP_REQUESTS.labels(route, scope["method"], str(status)).inc()
     HTTP_LATENCY.labels(route).observe(duration_s)
     STATEMENTS.observe(record.statements)

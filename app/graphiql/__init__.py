@@ -1,0 +1,1 @@
+"""GraphiQL served from this package, so the IDE works on a machine without internet."""
