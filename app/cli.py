@@ -252,6 +252,7 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
     from app.lifespan import database
     from db.engine import make_engine, make_sessionmaker
     from db.queries.api_keys import all_company_ids
+    from graphql_schema.library_internals import graphql_schema_of
     from graphql_schema.schema import schema
 
     path = Path(args.file)
@@ -259,7 +260,7 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
         records = read_orders(path)
     except ImportFileError as error:
         _fail(IMPORT_BAD_FILE, str(error))
-    check_types(records, schema._schema)
+    check_types(records, graphql_schema_of(schema))
     failures = path.with_name(path.name + ".failures.jsonl")
 
     async def run(database_url: str) -> Any:

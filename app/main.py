@@ -13,10 +13,10 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry import UNSET
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
-from strawberry.types.unset import UNSET, UnsetType
 
 from app.auth import Principal, credentials
 from app.context import AppContext, build_context
@@ -38,6 +38,7 @@ from app.settings import Settings, get_settings
 from db.availability import RETRY_AFTER_S, describe
 from db.queries import pending_undos
 from db.queries import stock as stock_queries
+from graphql_schema.library_internals import UnsetType
 from graphql_schema.schema import schema
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,6 @@ from typing import Any
 
 from graphql import ExecutionResult, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaskErrors, SchemaExtension, ValidationCache
-from strawberry.types.graphql import OperationType
 
 from app.error_boundary import UNAVAILABLE_MESSAGE
 from app.metrics import OPERATION_LATENCY, OPERATIONS, RATE_LIMITED, operation_label
@@ -16,6 +15,7 @@ from app.observability import current_request, request_id_var
 from db.availability import database_unavailable, timed_out
 from db.engine import saved_by
 from graphql_schema.errors import client_extensions
+from graphql_schema.library_internals import OperationType, graphql_schema_of
 from graphql_schema.limits import Bounds, exceeded, measure
 from graphql_schema.repetition import repetition_exceeded
 from resolvers.compiled import execute_compiled
@@ -57,7 +57,7 @@ class QueryBudget(SchemaExtension):
         )
         assert execution.graphql_document is not None
         measures = measure(
-            execution.schema._schema,
+            graphql_schema_of(execution.schema),
             execution.graphql_document,
             execution.operation_name,
             execution.variables,

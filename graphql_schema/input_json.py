@@ -6,16 +6,16 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from strawberry import relay
-from strawberry.types.base import has_object_definition
-from strawberry.types.maybe import Some
+from strawberry import Some, relay
 from strawberry.utils.str_converters import to_camel_case
+
+from graphql_schema.library_internals import definition_of, has_object_definition
 
 
 def to_json(value: Any) -> Any:
     """GraphQL-shaped JSON: camelCase names, money and dates as strings, enums by name."""
     if has_object_definition(value):
-        fields = value.__strawberry_definition__.fields
+        fields = definition_of(value).fields
         out: dict[str, Any] = {}
         for field in fields:
             raw = getattr(value, field.python_name, None)

@@ -13,14 +13,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from strawberry import Some
 from strawberry.extensions import FieldExtension
-from strawberry.types.base import has_object_definition
-from strawberry.types.field import StrawberryField
-from strawberry.types.maybe import Some
 
 from app.domain.errors import DomainError, InputPath, Invalid
 from app.domain.storable import SEARCH_MAX, TEXT_MAX, instant_problem, text_problem
 from graphql_schema.errors import QueryInputError, UserError, input_path
+from graphql_schema.library_internals import StrawberryField, definition_of, has_object_definition
 
 
 def unstorable_values(
@@ -50,7 +49,7 @@ def unstorable_values(
     if has_object_definition(value):
         return [
             e
-            for field in value.__strawberry_definition__.fields
+            for field in definition_of(value).fields
             for e in unstorable_values(
                 getattr(value, field.python_name, None),
                 (*path, field.graphql_name or field.python_name),
@@ -95,7 +94,7 @@ def refuse_unstorable_values(mutation: type, *, checked_per_item: set[str]) -> N
 
     One bad order in a bulk import fails that order, not the call.
     """
-    for field in mutation.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+    for field in definition_of(mutation).fields:
         if field.python_name not in checked_per_item:
             field.extensions.insert(0, RefuseUnstorableTexts())
 
@@ -122,5 +121,5 @@ class RefuseUnstorableArguments(FieldExtension):
 
 def refuse_unstorable_arguments_of(query: type) -> None:
     """Put the check on every root query field, innermost so permissions still run first."""
-    for field in query.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+    for field in definition_of(query).fields:
         field.extensions.insert(0, RefuseUnstorableArguments())

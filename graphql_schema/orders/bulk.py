@@ -7,15 +7,20 @@ from typing import Any, TypeVar
 
 import strawberry
 from strawberry import relay
-from strawberry.types.arguments import InputContext
-from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
-from strawberry.types.lazy_type import LazyType
 
 from app.context import Info
 from app.domain.imports import MAX_ITEMS, ImportOutcome
 from db import models
 from graphql_schema.enums import CancellationReasonEnum, OrderStatusEnum, OrderTypeEnum
 from graphql_schema.errors import UserError
+from graphql_schema.library_internals import (
+    InputContext,
+    LazyType,
+    StrawberryList,
+    StrawberryOptional,
+    definition_of,
+    has_object_definition,
+)
 from graphql_schema.linked import load_one
 from graphql_schema.orders.inputs import (
     CancelOrderInput,
@@ -39,7 +44,7 @@ def built_in_bulk(cls: type[T]) -> type[T]:
     Strawberry's own conversion. `from_input` is Strawberry's hook for types that build
     their own values.
     """
-    definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = definition_of(cls)
     converted: dict[str, tuple[str, Any]] = {}
 
     def build(type_: type[T], value: Mapping[str, Any], context: InputContext) -> T:

@@ -19,11 +19,9 @@ from typing import Any, Literal, TypeAlias
 import orjson
 import sqlalchemy as sa
 from graphql import DocumentNode, GraphQLError, GraphQLField, GraphQLObjectType
-from graphql.execution.collect_fields import FieldDetails, collect_fields
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
 from strawberry import Schema
-from strawberry.types.arguments import convert_arguments
 
 from app.context import AppContext
 from app.metrics import COMPILED_FALLBACKS
@@ -35,6 +33,12 @@ from db.queries.orders import first_two
 from graphql_schema.connection import page_request
 from graphql_schema.errors import QueryInputError
 from graphql_schema.input_values import refuse_unstorable_arguments
+from graphql_schema.library_internals import (
+    FieldDetails,
+    collect_fields,
+    convert_arguments,
+    scalar_registry_of,
+)
 from graphql_schema.orders.filters import OrderSort
 from graphql_schema.permissions import ScopePermission
 from resolvers.compiled.selection import node_selection
@@ -241,7 +245,7 @@ def _root_arguments(
     arguments = convert_arguments(
         values,
         strawberry_field.arguments,
-        scalar_registry=walk.schema.schema_converter.scalar_registry,
+        scalar_registry=scalar_registry_of(walk.schema),
         config=walk.schema.config,
     )
     refuse_unstorable_arguments(arguments)  # as the field's extension does on the reference path

@@ -17,8 +17,6 @@ from graphql import (
     get_named_type,
     get_nullable_type,
 )
-from graphql.execution.collect_fields import FieldDetails
-from strawberry.types.field import StrawberryField
 
 from db import graph
 from db.base import Base
@@ -39,6 +37,7 @@ from db.graph_json import (
 )
 from db.pagination import PageArgumentError
 from graphql_schema.connection import page_request
+from graphql_schema.library_internals import FieldDetails, StrawberryField
 from resolvers.compiled.walk import (
     NotCompilable,
     Walk,

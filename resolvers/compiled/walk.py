@@ -14,14 +14,20 @@ from graphql import (
     get_argument_values,
     get_named_type,
 )
-from graphql.execution.collect_fields import FieldDetails, FragmentDetails, collect_subfields
-from graphql.execution.values import VariableValues, get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry import Schema
-from strawberry.types.base import StrawberryObjectDefinition
-from strawberry.types.field import StrawberryField
 
 from app.settings import Settings
+from graphql_schema.library_internals import (
+    FieldDetails,
+    FragmentDetails,
+    StrawberryField,
+    StrawberryObjectDefinition,
+    VariableValues,
+    collect_subfields,
+    get_variable_values,
+    graphql_schema_of,
+)
 
 
 class NotCompilable(Exception):
@@ -40,7 +46,7 @@ class Walk:
 
     @property
     def graphql(self) -> GraphQLSchema:
-        return self.schema._schema
+        return graphql_schema_of(self.schema)
 
     def subfields(
         self, parent_type: GraphQLObjectType, details: list[FieldDetails]
@@ -64,7 +70,7 @@ def walk_for(
     if operation is None or operation.operation is not OperationType.QUERY:
         return None
     variables = get_variable_values(
-        schema._schema, operation.variable_definitions or (), raw_variables or {}
+        graphql_schema_of(schema), operation.variable_definitions or (), raw_variables or {}
     )
     if not isinstance(variables, VariableValues):
         return None  # the reference path reports the variables' errors

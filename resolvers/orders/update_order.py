@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from strawberry import relay
-from strawberry.types.maybe import Some
+from strawberry import Some, relay
 
 from app.context import AppContext, Info
 from app.domain.errors import DomainError, DomainErrors, Invalid, VersionConflict
