@@ -100,37 +100,6 @@ PARTNER_COMPANY = One(models.Company, models.Partner.company_id)
 SEASON_COMPANY = One(models.Company, models.Season.company_id)
 PRODUCT_COMPANY = One(models.Company, models.Product.company_id)
 
-# Every link of the graph by (model, field name). The reference resolvers on the GraphQL types
-# follow these through loaders; the compiled read path turns them into SQL. A field missing
-# here (stock from the inventory) sends the whole query down the reference path.
-LINKS: dict[tuple[type[Base], str], One | Children | PagedChildren] = {
-    (models.Order, "company"): ORDER_COMPANY,
-    (models.Order, "client"): ORDER_CLIENT,
-    (models.Order, "agent"): ORDER_AGENT,
-    (models.Order, "season"): ORDER_SEASON,
-    (models.Order, "payment_method"): ORDER_PAYMENT_METHOD,
-    (models.Order, "shipping_address"): ORDER_SHIPPING_ADDRESS,
-    (models.Order, "billing_address"): ORDER_BILLING_ADDRESS,
-    (models.Order, "discounts"): HEADER_DISCOUNTS,
-    (models.Order, "lines"): ORDER_LINES,
-    (models.Order, "events"): ORDER_EVENTS,
-    (models.Order, "deliveries"): DELIVERIES,
-    (models.Order, "returns"): RETURNS,
-    (models.Delivery, "items"): DELIVERY_ITEMS,
-    (models.Return, "items"): RETURN_ITEMS,
-    (models.DeliveryItem, "product"): MOVED_PRODUCT,
-    (models.ReturnItem, "product"): MOVED_PRODUCT,
-    (models.OrderLine, "product"): LINE_PRODUCT,
-    (models.OrderLine, "discounts"): LINE_DISCOUNTS,
-    (models.Partner, "company"): PARTNER_COMPANY,
-    (models.Partner, "addresses"): ADDRESSES,
-    (models.Partner, "orders"): CLIENT_ORDERS,
-    (models.Partner, "quick_order_suggestions"): QUICK_ORDER_SUGGESTIONS,
-    (models.QuickOrderSuggestion, "product"): SUGGESTED_PRODUCT,
-    (models.Season, "company"): SEASON_COMPANY,
-    (models.Product, "company"): PRODUCT_COMPANY,
-}
-
 # Rows without a company_id of their own belong to the company of the row they hang from.
 _OWNER: dict[type[Base], tuple[InstrumentedAttribute[int], type[Base]]] = {
     models.Address: (models.Address.partner_id, models.Partner),

@@ -5,7 +5,7 @@ both libraries above, and tests/test_library_internals.py fails when another mod
 them directly. An upgrade means reading this module against the new release.
 """
 
-from typing import Any
+from typing import Annotated, Any, ForwardRef, get_args, get_origin
 
 # graphql-core: how an operation's fields are grouped, fragments and @skip/@include applied, as
 # execution does it. The compiled read path walks a query exactly as execution would.
@@ -40,8 +40,9 @@ from strawberry.types.field import StrawberryField
 # Strawberry: the operation's type as its execution context reports it.
 from strawberry.types.graphql import OperationType
 
-# Strawberry: a type named by its module, as bulk inputs refer to types defined later.
-from strawberry.types.lazy_type import LazyType
+# Strawberry: a type named by its module (bulk inputs refer to types defined later), and where a
+# `strawberry.lazy` annotation points, for the graph fields that build its objects.
+from strawberry.types.lazy_type import LazyType, StrawberryLazyReference
 
 # Strawberry: the type of UNSET, for the WebSocket hook's return annotation Strawberry declares.
 from strawberry.types.unset import UnsetType
@@ -65,6 +66,7 @@ __all__ = [
     "get_variable_values",
     "graphql_schema_of",
     "has_object_definition",
+    "runtime_class",
     "scalar_registry_of",
 ]
 
@@ -83,3 +85,15 @@ def definition_of(strawberry_type: Any) -> StrawberryObjectDefinition:
 def scalar_registry_of(schema: Schema) -> Any:
     """The schema's scalars, which convert_arguments needs to parse custom scalar arguments."""
     return schema.schema_converter.scalar_registry
+
+
+def runtime_class(annotation: Any) -> type:
+    """The class behind a type or a `strawberry.lazy` annotation (its module is imported then)."""
+    if get_origin(annotation) is Annotated:
+        name, *extras = get_args(annotation)
+        for extra in extras:
+            if isinstance(extra, StrawberryLazyReference):
+                reference = name if isinstance(name, ForwardRef) else ForwardRef(name)
+                resolved: type = extra.resolve_forward_ref(reference).resolve_type()
+                return resolved
+    return annotation  # type: ignore[no-any-return]

@@ -10,10 +10,9 @@ from app.context import Info
 from app.domain.vocabulary import PartnerRole
 from db import graph, models
 from graphql_schema.companies.types import Company
-from graphql_schema.connection import Connection, child_connection
 from graphql_schema.enums import PartnerRoleEnum
-from graphql_schema.linked import follow
-from graphql_schema.rows import RowNode, from_rows
+from graphql_schema.linked import linked
+from graphql_schema.rows import RowNode
 
 Order = Annotated["Order", strawberry.lazy("graphql_schema.orders.types")]
 QuickOrderSuggestion = Annotated[
@@ -51,11 +50,13 @@ class Partner:
     updated_at: datetime
     company_id: strawberry.Private[int]
 
-    @strawberry.field(description="The company this partner belongs to.")
-    async def company(self, info: Info) -> Company:
-        company = await follow(info, Company, graph.PARTNER_COMPANY, self)
-        assert company is not None  # a partner in scope has its company in scope
-        return company
+    # a partner in scope has its company in scope
+    company = linked(
+        graph.PARTNER_COMPANY,
+        Company,
+        description="The company this partner belongs to.",
+        required=True,
+    )
 
 
 @strawberry.type(description="A business partner with the CLIENT role: the buyer on orders.")
@@ -70,30 +71,12 @@ class Client(RowNode, Partner):
     def is_one(cls, row: Any, info: Info) -> bool:
         return PartnerRole.CLIENT.value in row.roles
 
-    @strawberry.field(description="The client's addresses, shipping and billing.")
-    async def addresses(self, info: Info) -> list[Address]:
-        rows = await info.context.loaders.children(graph.ADDRESSES).load(self.id)
-        return from_rows(Address, rows)
-
-    @strawberry.field(description="The client's orders, newest first.")
-    async def orders(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Order]:
-        from graphql_schema.orders.types import Order as OrderType  # the two types cycle
-
-        return await child_connection(
-            info, OrderType, graph.CLIENT_ORDERS, self.id,
-            first=first, after=after, last=last, before=before,
-        )  # fmt: skip
-
-    @strawberry.field(description="Products suggested for a quick re-order, by rank.")
-    async def quick_order_suggestions(self, info: Info) -> list[QuickOrderSuggestion]:
-        from graphql_schema.orders.quick_orders import QuickOrderSuggestion as Suggestion
-
-        rows = await info.context.loaders.children(graph.QUICK_ORDER_SUGGESTIONS).load(self.id)
-        return from_rows(Suggestion, rows)
+    addresses = linked(
+        graph.ADDRESSES, Address, description="The client's addresses, shipping and billing."
+    )
+    orders = linked(graph.CLIENT_ORDERS, Order, description="The client's orders, newest first.")
+    quick_order_suggestions = linked(
+        graph.QUICK_ORDER_SUGGESTIONS,
+        QuickOrderSuggestion,
+        description="Products suggested for a quick re-order, by rank.",
+    )

@@ -3,9 +3,8 @@
 import strawberry
 from strawberry.scalars import JSON
 
-from app.context import Info
 from db import graph
-from graphql_schema.linked import follow
+from graphql_schema.linked import linked
 from graphql_schema.products.types import Product
 
 
@@ -17,6 +16,4 @@ class QuickOrderSuggestion:
     display_in_group: JSON = strawberry.field(description="Alternative displays to offer.")
     product_id: strawberry.Private[int]
 
-    @strawberry.field
-    async def product(self, info: Info) -> Product | None:
-        return await follow(info, Product, graph.SUGGESTED_PRODUCT, self)
+    product = linked(graph.SUGGESTED_PRODUCT, Product)

@@ -5,11 +5,10 @@ from datetime import date, datetime
 import strawberry
 from strawberry import relay
 
-from app.context import Info
 from db import graph, models
-from graphql_schema.linked import follow
+from graphql_schema.linked import linked
 from graphql_schema.products.types import Product
-from graphql_schema.rows import RowNode, from_rows
+from graphql_schema.rows import RowNode
 
 
 @strawberry.interface(description="A product quantity that moved in a delivery or a return.")
@@ -19,9 +18,7 @@ class MovedItem:
     product_id: strawberry.Private[int]
     order_line_id: strawberry.Private[int]
 
-    @strawberry.field
-    async def product(self, info: Info) -> Product | None:
-        return await follow(info, Product, graph.MOVED_PRODUCT, self)
+    product = linked(graph.MOVED_PRODUCT, Product)
 
 
 @strawberry.type(description="A product quantity handed over in a delivery.")
@@ -44,10 +41,7 @@ class Delivery(RowNode):
     note: str | None
     recorded_at: datetime
 
-    @strawberry.field
-    async def items(self, info: Info) -> list[DeliveryItem]:
-        rows = await info.context.loaders.children(graph.DELIVERY_ITEMS).load(self.id)
-        return from_rows(DeliveryItem, rows)
+    items = linked(graph.DELIVERY_ITEMS, DeliveryItem)
 
 
 @strawberry.type(description="Products returned after delivery.")
@@ -59,7 +53,4 @@ class Return(RowNode):
     note: str | None
     recorded_at: datetime
 
-    @strawberry.field
-    async def items(self, info: Info) -> list[ReturnItem]:
-        rows = await info.context.loaders.children(graph.RETURN_ITEMS).load(self.id)
-        return from_rows(ReturnItem, rows)
+    items = linked(graph.RETURN_ITEMS, ReturnItem)

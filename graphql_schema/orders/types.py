@@ -6,24 +6,22 @@ from decimal import Decimal
 import strawberry
 from strawberry import relay
 
-from app.context import Info
 from db import graph, models
 from graphql_schema.agents.types import Agent
 from graphql_schema.clients.types import Address, Client
 from graphql_schema.companies.types import Company
-from graphql_schema.connection import Connection, child_connection
 from graphql_schema.enums import (
     CancellationReasonEnum,
     LineStatusEnum,
     OrderStatusEnum,
     OrderTypeEnum,
 )
-from graphql_schema.linked import follow
+from graphql_schema.linked import linked
 from graphql_schema.orders.events import OrderEvent
 from graphql_schema.orders.shipments import Delivery, Return
 from graphql_schema.payment_methods.types import PaymentMethod
 from graphql_schema.products.types import Product
-from graphql_schema.rows import RowNode, from_rows
+from graphql_schema.rows import RowNode
 from graphql_schema.seasons.types import Season
 
 
@@ -58,14 +56,10 @@ class OrderLine(RowNode):
     pending_quantity: int = strawberry.field(description="Quantity still to deliver.")
     product_id: strawberry.Private[int]
 
-    @strawberry.field
-    async def product(self, info: Info) -> Product | None:
-        return await follow(info, Product, graph.LINE_PRODUCT, self)
-
-    @strawberry.field(description="Line discounts in the order they apply.")
-    async def discounts(self, info: Info) -> list[Discount]:
-        rows = await info.context.loaders.children(graph.LINE_DISCOUNTS).load(self.id)
-        return from_rows(Discount, rows)
+    product = linked(graph.LINE_PRODUCT, Product)
+    discounts = linked(
+        graph.LINE_DISCOUNTS, Discount, description="Line discounts in the order they apply."
+    )
 
 
 @strawberry.type(description="A customer order and everything that happened to it.")
@@ -115,64 +109,23 @@ class Order(RowNode):
     shipping_address_id: strawberry.Private[int | None]
     billing_address_id: strawberry.Private[int | None]
 
-    @strawberry.field
-    async def company(self, info: Info) -> Company | None:
-        return await follow(info, Company, graph.ORDER_COMPANY, self)
-
-    @strawberry.field
-    async def client(self, info: Info) -> Client | None:
-        return await follow(info, Client, graph.ORDER_CLIENT, self)
-
-    @strawberry.field(description="The sales representative who took the order.")
-    async def agent(self, info: Info) -> Agent | None:
-        return await follow(info, Agent, graph.ORDER_AGENT, self)
-
-    @strawberry.field
-    async def season(self, info: Info) -> Season | None:
-        return await follow(info, Season, graph.ORDER_SEASON, self)
-
-    @strawberry.field
-    async def payment_method(self, info: Info) -> PaymentMethod | None:
-        return await follow(info, PaymentMethod, graph.ORDER_PAYMENT_METHOD, self)
-
-    @strawberry.field
-    async def shipping_address(self, info: Info) -> Address | None:
-        return await follow(info, Address, graph.ORDER_SHIPPING_ADDRESS, self)
-
-    @strawberry.field
-    async def billing_address(self, info: Info) -> Address | None:
-        return await follow(info, Address, graph.ORDER_BILLING_ADDRESS, self)
-
-    @strawberry.field(description="Header discounts, applied in sequence to the lines' sum.")
-    async def discounts(self, info: Info) -> list[Discount]:
-        rows = await info.context.loaders.children(graph.HEADER_DISCOUNTS).load(self.id)
-        return from_rows(Discount, rows)
-
-    @strawberry.field(description="The order's lines in entry order.")
-    async def lines(self, info: Info) -> list[OrderLine]:
-        rows = await info.context.loaders.children(graph.ORDER_LINES).load(self.id)
-        return from_rows(OrderLine, rows)
-
-    @strawberry.field(description="Deliveries, oldest first.")
-    async def deliveries(self, info: Info) -> list[Delivery]:
-        rows = await info.context.loaders.children(graph.DELIVERIES).load(self.id)
-        return from_rows(Delivery, rows)
-
-    @strawberry.field(description="Returns, oldest first.")
-    async def returns(self, info: Info) -> list[Return]:
-        rows = await info.context.loaders.children(graph.RETURNS).load(self.id)
-        return from_rows(Return, rows)
-
-    @strawberry.field(description="The order's history in time order.")
-    async def events(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[OrderEvent]:
-        return await child_connection(
-            info, OrderEvent, graph.ORDER_EVENTS, self.id,
-            first=first, after=after, last=last, before=before,
-        )  # fmt: skip
+    company = linked(graph.ORDER_COMPANY, Company)
+    client = linked(graph.ORDER_CLIENT, Client)
+    agent = linked(
+        graph.ORDER_AGENT, Agent, description="The sales representative who took the order."
+    )
+    season = linked(graph.ORDER_SEASON, Season)
+    payment_method = linked(graph.ORDER_PAYMENT_METHOD, PaymentMethod)
+    shipping_address = linked(graph.ORDER_SHIPPING_ADDRESS, Address)
+    billing_address = linked(graph.ORDER_BILLING_ADDRESS, Address)
+    discounts = linked(
+        graph.HEADER_DISCOUNTS,
+        Discount,
+        description="Header discounts, applied in sequence to the lines' sum.",
+    )
+    lines = linked(graph.ORDER_LINES, OrderLine, description="The order's lines in entry order.")
+    deliveries = linked(graph.DELIVERIES, Delivery, description="Deliveries, oldest first.")
+    returns = linked(graph.RETURNS, Return, description="Returns, oldest first.")
+    events = linked(
+        graph.ORDER_EVENTS, OrderEvent, description="The order's history in time order."
+    )

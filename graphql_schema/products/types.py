@@ -9,7 +9,7 @@ from strawberry import relay
 from app.context import Info
 from db import graph, models
 from graphql_schema.companies.types import Company
-from graphql_schema.linked import follow
+from graphql_schema.linked import linked
 from graphql_schema.rows import RowNode
 
 
@@ -36,6 +36,6 @@ class Product(RowNode):
     async def stock(self, info: Info) -> int | None:
         return await info.context.stock_levels.load(self.id)
 
-    @strawberry.field(description="The company whose catalogue lists the product.")
-    async def company(self, info: Info) -> Company | None:
-        return await follow(info, Company, graph.PRODUCT_COMPANY, self)
+    company = linked(
+        graph.PRODUCT_COMPANY, Company, description="The company whose catalogue lists the product."
+    )

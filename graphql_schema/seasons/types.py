@@ -5,10 +5,9 @@ from datetime import date
 import strawberry
 from strawberry import relay
 
-from app.context import Info
 from db import graph, models
 from graphql_schema.companies.types import Company
-from graphql_schema.linked import follow
+from graphql_schema.linked import linked
 from graphql_schema.rows import RowNode
 
 
@@ -24,6 +23,4 @@ class Season(RowNode):
     ends_on: date | None
     company_id: strawberry.Private[int]
 
-    @strawberry.field
-    async def company(self, info: Info) -> Company | None:
-        return await follow(info, Company, graph.SEASON_COMPANY, self)
+    company = linked(graph.SEASON_COMPANY, Company)

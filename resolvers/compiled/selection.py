@@ -38,6 +38,7 @@ from db.graph_json import (
 from db.pagination import PageArgumentError
 from graphql_schema.connection import page_request
 from graphql_schema.library_internals import FieldDetails, StrawberryField
+from graphql_schema.linked import graph_link
 from resolvers.compiled.walk import (
     NotCompilable,
     Walk,
@@ -75,6 +76,18 @@ def node_selection(
     return Selection(model, tuple(items))
 
 
+# Fields (by GraphQL type and field name) with resolvers of their own that the compiled path
+# leaves to the reference path, and why. Every other resolver-backed field is a graph link
+# (graphql_schema/linked.py), a node's id or a connection's envelope, which it compiles;
+# tests/api/test_graph_declarations.py keeps it so.
+REFERENCE_ONLY: dict[tuple[str, str], str] = {
+    ("Product", "stock"): "read from the inventory, through its circuit breaker",
+    ("BulkOperation", "results"): "a background job's results, paged by a loader of their own",
+    ("ImportOrderResult", "order"): "a mutation's payload: only queries compile",
+    ("BulkImportOrdersPayload", "counts"): "a mutation's payload: only queries compile",
+}
+
+
 def _item(
     walk: Walk,
     graphql_type: GraphQLObjectType,
@@ -84,7 +97,12 @@ def _item(
 ) -> Item:
     name = field.python_name
     graphql_field = graphql_type.fields[details[0].node.name.value]
-    link = graph.LINKS.get((model, name))
+    refused = REFERENCE_ONLY.get((graphql_type.name, details[0].node.name.value))
+    if refused is not None:
+        raise NotCompilable(f"{graphql_type.name}.{name}: {refused}")
+    link = graph_link(field)  # declared with the field (graphql_schema/linked.py), or None
+    if isinstance(link, graph.One) and not hasattr(model, link.key.key):
+        raise NotCompilable(f"{graphql_type.name}.{name} follows a link of another table")
     if isinstance(link, graph.PagedChildren):
         return _page_of(walk, graphql_field, link, details)
     if any(detail.node.arguments for detail in details):
