@@ -12,7 +12,6 @@ import contextlib
 import logging
 from datetime import timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.domain.errors import InventoryUnavailable
@@ -20,7 +19,7 @@ from app.inventory.reconcile import release_orphans
 from app.stock_guard import GuardedStock
 from db.availability import OutageLog
 from db.engine import make_sessionmaker
-from db.queries import idempotency, pending_undos
+from db.queries import advisory_locks, idempotency, pending_undos
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +61,7 @@ class Reconciler:
     async def sweep(self) -> dict[int, dict[int, int]] | None:
         """Release stray holds; None when another process holds the sweep lock."""
         async with self.engine.connect() as connection:
-            took = await connection.scalar(sa.select(sa.func.pg_try_advisory_lock(SWEEP_LOCK)))
-            await connection.commit()
-            if not took:
+            if not await advisory_locks.try_lock(connection, SWEEP_LOCK):
                 return None
             try:
                 async with AsyncSession(bind=connection, expire_on_commit=False) as session:
@@ -73,8 +70,7 @@ class Reconciler:
                     await idempotency.purge_expired(session)
                     await session.commit()
             finally:
-                await connection.execute(sa.select(sa.func.pg_advisory_unlock(SWEEP_LOCK)))
-                await connection.commit()
+                await advisory_locks.unlock(connection, SWEEP_LOCK)
         self.sweeps += 1
         if released:
             log.warning("reconciler: released stray stock holds %s", released)

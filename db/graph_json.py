@@ -17,13 +17,16 @@ from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from db.base import Base
 from db.graph import Children, One, PagedChildren, in_scope
+from db.pagination import Ordering, PageRequest, keyset_statement
 
 # json_build_object takes at most 100 arguments: 50 keys and their values.
 MAX_KEYS = 50
@@ -343,3 +346,25 @@ def _isoformat(column: Any) -> sa.ColumnElement[str]:
         else_=sa.func.to_char(utc, ".US"),
     )
     return seconds + fraction + sa.literal("+00:00", sa.Text)
+
+
+def json_column(
+    selection: Selection, company_ids: Collection[int], *, as_text: bool
+) -> sa.ColumnElement[Any]:
+    """A node's JSON; as text over HTTP, so the driver hands it over without decoding it."""
+    json = root_json(selection, company_ids)
+    return sa.cast(json, sa.Text) if as_text else json
+
+
+async def page_of_nodes(
+    session: AsyncSession,
+    query: Select[Any],
+    ordering: Ordering,
+    request: PageRequest,
+    columns: list[sa.ColumnElement[Any]],
+) -> list[Any]:
+    """The page's rows from one statement: (id, sort key, then each column of `columns`)."""
+    statement = keyset_statement(
+        query.with_only_columns(ordering.id, ordering.column, *columns), ordering, request
+    )
+    return list((await session.execute(statement)).all())

@@ -1,7 +1,7 @@
 """Every use of Strawberry's and graphql-core's internals, each with why: the one place to check.
 
 These are not their public APIs and may change in any release; pyproject.toml therefore bounds
-both libraries above, and tests/test_library_internals.py fails when another module reaches for
+both libraries above, and tests/test_layout.py fails when another module reaches for
 them directly. An upgrade means reading this module against the new release.
 """
 

@@ -1,23 +1,17 @@
-"""Query root: binds each field to its resolver."""
+"""Query root: binds each field to its resolver; the root lists come from resolvers.root_lists."""
 
 import strawberry
 from strawberry import relay
 
-from graphql_schema.agents.types import Agent
 from graphql_schema.bulk_operations.types import BulkOperation
-from graphql_schema.clients.types import Client
-from graphql_schema.companies.types import Company
 from graphql_schema.connection import Connection
 from graphql_schema.input_values import refuse_unstorable_arguments_of
 from graphql_schema.orders.types import Order
-from graphql_schema.payment_methods.types import PaymentMethod
 from graphql_schema.permissions import BulkWrite, OrderRead
-from graphql_schema.products.types import Product
-from graphql_schema.seasons.types import Season
 from resolvers import global_ids
 from resolvers.bulk_operations import queries as bulk_operation_queries
 from resolvers.orders import queries as order_queries
-from resolvers.reference import queries as reference_queries
+from resolvers.root_lists import root_list_field
 
 
 @strawberry.type
@@ -38,39 +32,27 @@ class Query:
         resolver=order_queries.order,
         description="One order, by global id or by number (add companyId when numbers clash).",
     )
-    orders: Connection[Order] = strawberry.field(
-        permission_classes=[OrderRead],
-        resolver=order_queries.orders,
-        description="Orders, filtered and keyset-paged; newest first unless orderBy says else.",
-    )
-    bulk_operation: BulkOperation | None = strawberry.field(
+    # from here on fields take their type from graphql_type, as the root lists do: a field
+    # without an annotation comes after every annotated one, and the SDL keeps this order
+    orders = root_list_field("orders")
+    bulk_operation = strawberry.field(
+        graphql_type=BulkOperation | None,
         permission_classes=[BulkWrite],
         resolver=bulk_operation_queries.bulk_operation,
         description="One of your background jobs, with its progress and results.",
     )
-    bulk_operations: Connection[BulkOperation] = strawberry.field(
+    bulk_operations = strawberry.field(
+        graphql_type=Connection[BulkOperation],
         permission_classes=[BulkWrite],
         resolver=bulk_operation_queries.bulk_operations_list,
         description="Your background jobs, newest first.",
     )
-    companies: Connection[Company] = strawberry.field(
-        permission_classes=[OrderRead], resolver=reference_queries.companies
-    )
-    clients: Connection[Client] = strawberry.field(
-        permission_classes=[OrderRead], resolver=reference_queries.clients
-    )
-    agents: Connection[Agent] = strawberry.field(
-        permission_classes=[OrderRead], resolver=reference_queries.agents
-    )
-    products: Connection[Product] = strawberry.field(
-        permission_classes=[OrderRead], resolver=reference_queries.products
-    )
-    seasons: Connection[Season] = strawberry.field(
-        permission_classes=[OrderRead], resolver=reference_queries.seasons
-    )
-    payment_methods: Connection[PaymentMethod] = strawberry.field(
-        permission_classes=[OrderRead], resolver=reference_queries.payment_methods
-    )
+    companies = root_list_field("companies")
+    clients = root_list_field("clients")
+    agents = root_list_field("agents")
+    products = root_list_field("products")
+    seasons = root_list_field("seasons")
+    payment_methods = root_list_field("paymentMethods")
 
 
 refuse_unstorable_arguments_of(Query)

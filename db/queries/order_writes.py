@@ -19,6 +19,16 @@ from db.models import (
 )
 
 
+def touch(order: Order, actor: str) -> None:
+    """Every change moves updatedAt and version by one, even one that sets no other column.
+
+    updatedAt is the moment of the change, not of the transaction's start (see order_events).
+    """
+    order.updated_by = actor
+    order.version += 1
+    order.updated_at = sa.func.clock_timestamp()  # type: ignore[assignment]
+
+
 async def get_for_update(
     session: AsyncSession, order_id: int, *, company_ids: Collection[int]
 ) -> Order | None:

@@ -4,6 +4,7 @@ from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
 from app.domain.vocabulary import PartnerRole
@@ -67,3 +68,14 @@ def select_owned(
     if only_companies is not None:
         query = query.where(model.company_id.in_(only_companies))
     return query
+
+
+async def company_for_update(
+    session: AsyncSession, company_id: int, *, company_ids: Collection[int]
+) -> models.Company | None:
+    """The company, row-locked until commit, when it is among the caller's."""
+    return await session.scalar(
+        sa.select(models.Company)
+        .where(models.Company.id == company_id, in_scope(models.Company, company_ids))
+        .with_for_update()
+    )

@@ -1,13 +1,11 @@
 """updateCompany: load, check, change, answer. Omitted fields keep their value."""
 
-import sqlalchemy as sa
-
 from app.context import Info
 from app.domain.errors import DomainErrors, NotFound, NotUnique
 from app.domain.reference import code_errors, currency_errors, name_errors, tax_rate_errors
 from db import models
 from db.constraints import length_errors
-from db.graph import in_scope
+from db.queries import reference
 from db.queries.codes import code_taken
 from graphql_schema.companies.inputs import CompanyPayload, UpdateCompanyInput
 from graphql_schema.companies.types import Company
@@ -23,12 +21,8 @@ async def update_company(info: Info, input: UpdateCompanyInput) -> CompanyPayloa
 
     async def work() -> models.Company:
         company_id = input_id(input.id, "Company", ("id",))
-        row = await ctx.session.scalar(
-            sa.select(models.Company)
-            .where(
-                models.Company.id == company_id, in_scope(models.Company, ctx.loaders.company_ids)
-            )
-            .with_for_update()
+        row = await reference.company_for_update(
+            ctx.session, company_id, company_ids=ctx.loaders.company_ids
         )
         if row is None:
             raise NotFound("no Company with this id", path=("id",))

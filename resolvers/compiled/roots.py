@@ -17,18 +17,16 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
 import orjson
-import sqlalchemy as sa
 from graphql import DocumentNode, GraphQLError, GraphQLField, GraphQLObjectType
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import Select
 from strawberry import Schema
 
 from app.context import AppContext
 from app.metrics import COMPILED_FALLBACKS
 from db import models
 from db.base import Base
-from db.graph_json import Selection, root_json
-from db.pagination import Ordering, Page, PageArgumentError, count, keyset_statement, page_from
+from db.graph_json import Selection, json_column, page_of_nodes
+from db.pagination import Ordering, Page, PageArgumentError, count, page_from
 from db.queries.orders import first_two
 from graphql_schema.connection import page_request
 from graphql_schema.errors import QueryInputError
@@ -39,7 +37,6 @@ from graphql_schema.library_internals import (
     convert_arguments,
     scalar_registry_of,
 )
-from graphql_schema.orders.filters import OrderSort
 from graphql_schema.permissions import ScopePermission
 from resolvers.compiled.selection import node_selection
 from resolvers.compiled.walk import (
@@ -50,8 +47,8 @@ from resolvers.compiled.walk import (
     strawberry_fields,
     walk_for,
 )
-from resolvers.orders.queries import order_query, orders_query
-from resolvers.reference.queries import reference_list
+from resolvers.orders.queries import order_query
+from resolvers.root_lists import ROOT_LISTS
 
 log = logging.getLogger(__name__)
 
@@ -133,16 +130,12 @@ async def _list(
         last=kwargs.get("last"),
         before=kwargs.get("before"),
     )
-    python_name = strawberry_fields("Query", walk.schema)[name].python_name
-    query, ordering = _list_query(python_name, kwargs, context.loaders.company_ids)
+    query, ordering = ROOT_LISTS[name].select(kwargs, context.loaders.company_ids)
     connection_type = object_type(field.type)
     envelope = walk.subfields(connection_type, details)
     node_selections = _node_selections(walk, connection_type, envelope, ordering.id.class_)
     columns = [_node_column(selection, context) for selection in node_selections.values()]
-    statement = keyset_statement(
-        query.with_only_columns(ordering.id, ordering.column, *columns), ordering, request
-    )
-    rows = list((await context.session.execute(statement)).all())
+    rows = await page_of_nodes(context.session, query, ordering, request, columns)
     page = _Page(page_from(rows, request), ordering, list(node_selections), context.raw_json)
     total: list[int] = []
 
@@ -165,17 +158,6 @@ async def _list(
         else:  # edges
             result[key] = _edges(walk, connection_type, key, field_details, page)
     return result
-
-
-def _list_query(
-    name: str, kwargs: dict[str, Any], scope: frozenset[int]
-) -> tuple[Select[Any], Ordering]:
-    """The SELECT and ordering the list's own resolver pages through."""
-    if name == "orders":
-        order_by = kwargs.get("order_by", OrderSort.ORDERED_AT_DESC)
-        return orders_query(kwargs.get("filter"), order_by, company_ids=scope)
-    search, company_ids = kwargs.get("search"), kwargs.get("company_ids")
-    return reference_list(name, scope, search=search, company_ids=company_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,10 +198,8 @@ async def _order(
     return _node_value(found[0], raw_json=context.raw_json) if found else None
 
 
-def _node_column(selection: Selection, context: AppContext) -> sa.ColumnElement[Any]:
-    """The node's JSON; as text over HTTP, so the driver hands it over without decoding it."""
-    json = root_json(selection, context.loaders.company_ids)
-    return sa.cast(json, sa.Text) if context.raw_json else json
+def _node_column(selection: Selection, context: AppContext) -> Any:
+    return json_column(selection, context.loaders.company_ids, as_text=context.raw_json)
 
 
 def _node_value(value: Any, *, raw_json: bool) -> Any:
@@ -230,10 +210,7 @@ def _node_value(value: Any, *, raw_json: bool) -> Any:
 _Root: TypeAlias = Callable[[Walk, GraphQLField, list[FieldDetails], AppContext], Awaitable[Any]]
 
 
-_LISTS = ("orders", "companies", "clients", "agents", "products", "seasons", "paymentMethods")
-
-
-_ROOTS: dict[str, _Root] = {"order": _order} | dict.fromkeys(_LISTS, _list)
+_ROOTS: dict[str, _Root] = {"order": _order} | dict.fromkeys(ROOT_LISTS, _list)
 
 
 def _root_arguments(

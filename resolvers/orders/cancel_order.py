@@ -5,9 +5,10 @@ from app.domain.lifecycle import HOLDS_STOCK, Action, ensure_allowed
 from app.domain.vocabulary import CancellationReason, LineStatus, OrderEventKind, OrderStatus
 from db import models
 from db.queries import order_events, order_writes
+from db.queries.order_writes import touch
 from graphql_schema.orders.inputs import CancelOrderInput
 from graphql_schema.orders.payloads import OrderPayload
-from resolvers.orders.locking import locked_order, order_payload, touch, utc_now
+from resolvers.orders.locking import locked_order, order_payload, utc_now
 from resolvers.orders.stock import movement_key
 from resolvers.outcome import in_transaction
 

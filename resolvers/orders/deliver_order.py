@@ -10,9 +10,10 @@ from app.domain.stock import requested_per_product
 from app.domain.vocabulary import OrderEventKind, OrderStatus
 from db import models
 from db.queries import order_events, order_writes
+from db.queries.order_writes import touch
 from graphql_schema.orders.inputs import DeliverOrderInput
 from graphql_schema.orders.payloads import OrderPayload
-from resolvers.orders.locking import locked_order, order_payload, touch, utc_now
+from resolvers.orders.locking import locked_order, order_payload, utc_now
 from resolvers.orders.movements import OrderLines, day_moved
 from resolvers.orders.stock import movement_key, refusing_shortages
 from resolvers.outcome import in_transaction

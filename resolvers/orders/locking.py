@@ -2,8 +2,6 @@
 
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
-
 from app.context import AppContext
 from app.domain.errors import NotFound, VersionConflict
 from db import models
@@ -29,13 +27,6 @@ async def locked_order(ctx: AppContext, ref: OrderRefInput) -> models.Order:
             path=("version",),
         )
     return order
-
-
-def touch(order: models.Order, actor: str) -> None:
-    """Every change moves updatedAt and version by one, even one that sets no other column."""
-    order.updated_by = actor
-    order.version += 1
-    order.updated_at = sa.func.clock_timestamp()
 
 
 def utc_now() -> datetime:

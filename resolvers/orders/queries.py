@@ -1,4 +1,4 @@
-"""order() and orders(): one order by id or number, and the filtered, keyset-paged list."""
+"""order(): one order by id or number; orders_query(): the SELECT the orders list pages through."""
 
 from typing import Any
 
@@ -6,17 +6,14 @@ import strawberry
 from sqlalchemy.sql import Select
 
 from app.context import Info
-from db import models
 from db.pagination import Ordering
 from db.queries import orders as order_queries
-from graphql_schema.connection import Connection
 from graphql_schema.errors import QueryInputError
 from graphql_schema.orders.filters import OrderFilter, OrderSort
 from graphql_schema.orders.types import Order
 from graphql_schema.rows import from_row
 from resolvers.arguments import instant_argument
 from resolvers.global_ids import decode_id, decode_ids
-from resolvers.paging import list_connection
 
 
 async def order(
@@ -46,22 +43,6 @@ def order_query(
         scope = scope & {decode_id(company_id, "Company", argument="companyId")}
     assert number is not None
     return order_queries.select_orders_by_number(number, company_ids=scope)
-
-
-async def orders(
-    info: Info,
-    filter: OrderFilter | None = None,
-    order_by: OrderSort = OrderSort.ORDERED_AT_DESC,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> Connection[Order]:
-    query, ordering = orders_query(filter, order_by, company_ids=info.context.loaders.company_ids)
-    return await list_connection(
-        info, Order, models.Order, query, ordering,
-        first=first, after=after, last=last, before=before,
-    )  # fmt: skip
 
 
 def orders_query(

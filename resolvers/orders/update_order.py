@@ -11,10 +11,11 @@ from app.domain.vocabulary import OrderEventKind
 from db import models
 from db.constraints import length_errors
 from db.queries import order_events, order_writes
+from db.queries.order_writes import touch
 from graphql_schema.errors import input_path
 from graphql_schema.orders.inputs import DiscountInput, OrderLineInput, UpdateOrderInput
 from graphql_schema.orders.payloads import OrderPayload
-from resolvers.orders.locking import locked_order, order_payload, touch
+from resolvers.orders.locking import locked_order, order_payload
 from resolvers.orders.parties import check_parties
 from resolvers.orders.pricing import order_amounts, price_lines
 from resolvers.orders.stock import ensure_available

@@ -1,4 +1,4 @@
-"""Strawberry's and graphql-core's internals are reached only through one module, which says why."""
+"""Layout rules a reader relies on: SQL is built in db/, library internals pass through one gate."""
 
 import re
 from pathlib import Path
@@ -28,3 +28,17 @@ def test_every_internal_the_gate_imports_says_why():
     for number, line in enumerate(lines):
         if line.startswith(("from strawberry.types", "from graphql.execution")):
             assert lines[number - 1].startswith("#"), f"say why above: {line}"
+
+
+SQL_BUILDING = re.compile(r"^(import sqlalchemy\b|from sqlalchemy import (?!event\b))", re.M)
+
+
+def test_sql_is_built_only_in_db():
+    """Outside db/ SQLAlchemy appears only for types (Select, AsyncSession) and its errors."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for package in ("app", "graphql_schema", "resolvers")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if SQL_BUILDING.search(path.read_text())
+    ]
+    assert offenders == []
