@@ -1,5 +1,7 @@
 """The order state machine: which action may run in which status. The only place that decides it."""
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from app.domain.errors import InvalidTransition
@@ -65,3 +67,38 @@ def status_after_delivery(pending_units: int) -> OrderStatus:
         # deliveries.plan_* never over-deliver, so a negative count is a bug, not a client error
         raise ValueError(f"pending units cannot be negative: {pending_units}")
     return OrderStatus.DELIVERED if pending_units == 0 else OrderStatus.PARTIALLY_DELIVERED
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """Where an action takes an order: its new status and the moments to record with it."""
+
+    status: OrderStatus
+    # the order's timestamp columns to set, e.g. {"shipped_at": now}; empty when none moves
+    stamps: dict[str, datetime] = field(default_factory=dict)
+
+
+def transition(
+    action: Action, current: OrderStatus, now: datetime, *, pending_units: int | None = None
+) -> Transition:
+    """The status change `action` makes from `current` (refused as ensure_allowed refuses).
+
+    Confirming a CONFIRMED order again keeps it and its confirmation time; a delivery ends
+    PARTIALLY_DELIVERED or DELIVERED by the units still pending (`pending_units`).
+    """
+    ensure_allowed(action, current)
+    if action is Action.CONFIRM:
+        if current is OrderStatus.CONFIRMED:
+            return Transition(current)
+        return Transition(OrderStatus.CONFIRMED, {"confirmed_at": now})
+    if action is Action.SHIP:
+        return Transition(OrderStatus.SHIPPED, {"shipped_at": now})
+    if action is Action.DELIVER:
+        if pending_units is None:
+            raise ValueError("a delivery's transition needs the units still pending")
+        status = status_after_delivery(pending_units)
+        stamps = {"delivered_at": now} if status is OrderStatus.DELIVERED else {}
+        return Transition(status, stamps)
+    if action is Action.CANCEL:
+        return Transition(OrderStatus.CANCELLED, {"cancelled_at": now})
+    return Transition(current)  # update and return keep the status; delete removes the order

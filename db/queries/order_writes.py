@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.domain.lifecycle import Transition
 from db.models import (
     Delivery,
     DeliveryItem,
@@ -17,6 +18,13 @@ from db.models import (
     Return,
     ReturnItem,
 )
+
+
+def move(order: Order, moved: Transition) -> None:
+    """The order takes the status and timestamps the domain's transition decided."""
+    order.status = moved.status
+    for column, moment in moved.stamps.items():
+        setattr(order, column, moment)
 
 
 def touch(order: Order, actor: str) -> None:

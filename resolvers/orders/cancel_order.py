@@ -1,11 +1,11 @@
 """cancelOrder: any status before DELIVERED, with a reason; reserved stock is released."""
 
 from app.context import AppContext, Info
-from app.domain.lifecycle import HOLDS_STOCK, Action, ensure_allowed
-from app.domain.vocabulary import CancellationReason, LineStatus, OrderEventKind, OrderStatus
+from app.domain.lifecycle import HOLDS_STOCK, Action, ensure_allowed, transition
+from app.domain.vocabulary import CancellationReason, LineStatus, OrderEventKind
 from db import models
 from db.queries import order_events, order_writes
-from db.queries.order_writes import touch
+from db.queries.order_writes import move, touch
 from graphql_schema.orders.inputs import CancelOrderInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, utc_now
@@ -24,8 +24,7 @@ async def cancel(ctx: AppContext, input: CancelOrderInput) -> models.Order:
     before = order.status
     ensure_allowed(Action.CANCEL, before)
     now = utc_now()
-    order.status = OrderStatus.CANCELLED
-    order.cancelled_at = now
+    move(order, transition(Action.CANCEL, before, now))
     order.cancellation_reason = CancellationReason(input.reason)
     order.cancellation_note = input.note
     for line in await order_writes.lines_of(ctx.session, order.id):

@@ -1,11 +1,11 @@
 """confirmOrder: PENDING becomes CONFIRMED and stock is reserved; on CONFIRMED it moves the date."""
 
 from app.context import AppContext, Info
-from app.domain.lifecycle import Action, ensure_allowed
+from app.domain.lifecycle import Action, ensure_allowed, transition
 from app.domain.vocabulary import OrderEventKind, OrderStatus
 from db import models
 from db.queries import order_events
-from db.queries.order_writes import touch
+from db.queries.order_writes import move, touch
 from graphql_schema.orders.inputs import ConfirmOrderInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, utc_now
@@ -30,8 +30,7 @@ async def confirm(ctx: AppContext, input: ConfirmOrderInput) -> models.Order:
         order.estimated_delivery_on = new_date
     if before is OrderStatus.PENDING:
         await reserve_for(ctx, order)
-        order.status = OrderStatus.CONFIRMED
-        order.confirmed_at = utc_now()
+    move(order, transition(Action.CONFIRM, before, utc_now()))
     touch(order, ctx.principal.key_id)
     await order_events.append(
         ctx.session,

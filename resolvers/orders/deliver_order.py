@@ -5,12 +5,12 @@ from strawberry import relay
 from app.context import AppContext, Info
 from app.domain import deliveries
 from app.domain.errors import Invalid
-from app.domain.lifecycle import Action, ensure_allowed, status_after_delivery
+from app.domain.lifecycle import Action, ensure_allowed, transition
 from app.domain.stock import requested_per_product
-from app.domain.vocabulary import OrderEventKind, OrderStatus
+from app.domain.vocabulary import OrderEventKind
 from db import models
 from db.queries import order_events, order_writes
-from db.queries.order_writes import touch
+from db.queries.order_writes import move, touch
 from graphql_schema.orders.inputs import DeliverOrderInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, utc_now
@@ -59,9 +59,8 @@ async def deliver(ctx: AppContext, input: DeliverOrderInput) -> models.Order:
         path=("items",),
     )
     order.delivered_quantity += sum(quantity for _, quantity in plan)
-    order.status = status_after_delivery(deliveries.pending_units(updated))
-    if order.status is OrderStatus.DELIVERED:
-        order.delivered_at = now
+    pending = deliveries.pending_units(updated)
+    move(order, transition(Action.DELIVER, before, now, pending_units=pending))
     touch(order, ctx.principal.key_id)
     await order_events.append(
         ctx.session,

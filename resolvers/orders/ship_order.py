@@ -1,11 +1,11 @@
 """shipOrder: a CONFIRMED order leaves the warehouse."""
 
 from app.context import AppContext, Info
-from app.domain.lifecycle import Action, ensure_allowed
-from app.domain.vocabulary import OrderEventKind, OrderStatus
+from app.domain.lifecycle import Action, transition
+from app.domain.vocabulary import OrderEventKind
 from db import models
 from db.queries import order_events
-from db.queries.order_writes import touch
+from db.queries.order_writes import move, touch
 from graphql_schema.orders.inputs import ShipOrderInput
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload, utc_now
@@ -21,9 +21,7 @@ async def ship_order(info: Info, input: ShipOrderInput) -> OrderPayload:
 async def ship(ctx: AppContext, input: ShipOrderInput) -> models.Order:
     order = await locked_order(ctx, input)
     before = order.status
-    ensure_allowed(Action.SHIP, before)
-    order.status = OrderStatus.SHIPPED
-    order.shipped_at = utc_now()
+    move(order, transition(Action.SHIP, before, utc_now()))
     touch(order, ctx.principal.key_id)
     await order_events.append(
         ctx.session, order, OrderEventKind.SHIPPED, before=before, actor=ctx.principal.key_id

@@ -1,12 +1,16 @@
+from datetime import UTC, datetime
+
 import pytest
 
 from app.domain.errors import ErrorCode, InvalidTransition
 from app.domain.lifecycle import (
     ALLOWED_FROM,
     Action,
+    Transition,
     allowed_actions,
     ensure_allowed,
     status_after_delivery,
+    transition,
 )
 from app.domain.vocabulary import OrderStatus
 
@@ -76,3 +80,34 @@ def test_status_after_delivery(pending, expected):
 def test_negative_pending_units_is_a_bug():
     with pytest.raises(ValueError, match="negative"):
         status_after_delivery(-1)
+
+
+NOW = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("action", "current", "pending", "expected"),
+    [
+        (Action.CONFIRM, P, None, Transition(C, {"confirmed_at": NOW})),
+        (Action.CONFIRM, C, None, Transition(C)),  # confirmed again: the first moment stays
+        (Action.SHIP, C, None, Transition(S, {"shipped_at": NOW})),
+        (Action.DELIVER, S, 3, Transition(PD)),
+        (Action.DELIVER, PD, 0, Transition(D, {"delivered_at": NOW})),
+        (Action.CANCEL, S, None, Transition(X, {"cancelled_at": NOW})),
+        (Action.RETURN, D, None, Transition(D)),
+    ],
+)
+def test_a_transition_says_the_new_status_and_the_moments_to_record(
+    action, current, pending, expected
+):
+    assert transition(action, current, NOW, pending_units=pending) == expected
+
+
+def test_a_transition_the_table_refuses_is_refused():
+    with pytest.raises(InvalidTransition, match="cannot ship an order that is PENDING"):
+        transition(Action.SHIP, OrderStatus.PENDING, NOW)
+
+
+def test_a_delivery_needs_its_pending_units():
+    with pytest.raises(ValueError, match="units still pending"):
+        transition(Action.DELIVER, OrderStatus.SHIPPED, NOW)
