@@ -16,6 +16,7 @@ from graphql_schema.products.types import Product
 from graphql_schema.seasons.types import Season
 from resolvers import global_ids
 from resolvers.bulk_operations import queries as bulk_operation_queries
+from resolvers.exports import queries as export_queries
 from resolvers.orders import queries as order_queries
 from resolvers.reference import queries as reference_queries
 
@@ -52,6 +53,11 @@ class Query:
         permission_classes=[BulkWrite],
         resolver=bulk_operation_queries.bulk_operations_list,
         description="Your background jobs, newest first.",
+    )
+    order_export: BulkOperation | None = strawberry.field(
+        permission_classes=[OrderRead],
+        resolver=export_queries.order_export,
+        description="One of your order exports (an EXPORT job), with its progress and file.",
     )
     companies: Connection[Company] = strawberry.field(
         permission_classes=[OrderRead], resolver=reference_queries.companies
