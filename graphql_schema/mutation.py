@@ -9,6 +9,7 @@ from graphql_schema.input_values import refuse_unstorable_values
 from graphql_schema.inventory_mutation import InventoryMutation
 from graphql_schema.order_mutation import OrderMutation
 from graphql_schema.reference_mutation import ReferenceMutation
+from graphql_schema.sync_mutation import SyncMutation
 
 
 @strawberry.type
@@ -19,6 +20,7 @@ class Mutation(
     InventoryMutation,
     ReferenceMutation,
     ExportMutation,
+    SyncMutation,
 ):
     pass
 

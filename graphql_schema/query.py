@@ -19,6 +19,7 @@ from resolvers.bulk_operations import queries as bulk_operation_queries
 from resolvers.exports import queries as export_queries
 from resolvers.orders import queries as order_queries
 from resolvers.reference import queries as reference_queries
+from resolvers.sync import queries as sync_queries
 
 
 @strawberry.type
@@ -58,6 +59,14 @@ class Query:
         permission_classes=[OrderRead],
         resolver=export_queries.order_export,
         description="One of your order exports (an EXPORT job), with its progress and file.",
+    )
+    order_changes: Connection[Order] = strawberry.field(
+        permission_classes=[OrderRead],
+        resolver=sync_queries.order_changes,
+        description="The sync feed of one integration of your API key: every order changed"
+        " after its checkpoint (acknowledgeOrderChanges), oldest change first, each change once"
+        " even while writes continue. Pass `after` to page on before acknowledging. Each order"
+        " returned is recorded as sent (see Order.syncState).",
     )
     companies: Connection[Company] = strawberry.field(
         permission_classes=[OrderRead], resolver=reference_queries.companies
