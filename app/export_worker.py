@@ -12,6 +12,7 @@ import contextlib
 import io
 import logging
 import os
+from collections.abc import Awaitable, Callable, Collection
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from app.settings import Settings
 from db.availability import OutageLog
 from db.models import BulkOperation, OrderExport
 from db.queries import bulk_operations, order_exports
+from db.queries.orders import OrderListFilter
 
 log = logging.getLogger(__name__)
 
@@ -87,42 +89,15 @@ class ExportWorker:
         return True
 
     async def _write(self, operation: BulkOperation, export: OrderExport, path: Path) -> int:
-        list_filter = order_exports.filter_from_json(export.filter)
-        company_ids = operation.company_ids
-        buffer = io.StringIO()
-        writer = writer_for(export.format, buffer)
-        await anyio.Path(path.parent).mkdir(parents=True, exist_ok=True)
-        async with (
-            self.engine.connect() as connection,
-            await anyio.open_file(path, "w", encoding="utf-8") as out,
-        ):
-            await connection.execution_options(isolation_level="REPEATABLE READ")
-            async with connection.begin():
-                reading = AsyncSession(bind=connection, expire_on_commit=False)
-                total = await order_exports.count_orders(
-                    reading, list_filter, company_ids=company_ids
-                )
-                await self._progress(operation.id, 0, total)
-                done, after_id = 0, 0
-                while True:
-                    page = await order_exports.page_of_orders(
-                        reading,
-                        list_filter,
-                        company_ids=company_ids,
-                        after_id=after_id,
-                        size=self.settings.export_page_size,
-                    )
-                    if not page:
-                        break
-                    for bundle in page:
-                        writer.write(bundle)
-                    done, after_id = done + len(page), page[-1].order.id
-                    reading.expunge_all()  # the page's rows go: memory stays one page
-                    await _flush(buffer, out)
-                    await self._progress(operation.id, done, total)
-                writer.close(done)
-                await _flush(buffer, out)
-        return done
+        return await stream_orders(
+            self.engine,
+            format=export.format,
+            list_filter=order_exports.filter_from_json(export.filter),
+            company_ids=operation.company_ids,
+            path=path,
+            page_size=self.settings.export_page_size,
+            progress=lambda done, total: self._progress(operation.id, done, total),
+        )
 
     async def _progress(self, operation_id: int, done: int, total: int) -> None:
         async with AsyncSession(self.engine) as session, session.begin():
@@ -131,6 +106,50 @@ class ExportWorker:
             )
         if not running:
             raise ExportCanceled
+
+
+async def stream_orders(
+    engine: AsyncEngine,
+    *,
+    format: str,
+    list_filter: OrderListFilter,
+    company_ids: Collection[int],
+    path: Path,
+    page_size: int,
+    progress: Callable[[int, int], Awaitable[None]],
+) -> int:
+    """Write the orders to `path` in one snapshot, a page at a time; how many were written.
+
+    `progress(done, total)` is awaited before the first page and after each one.
+    """
+    buffer = io.StringIO()
+    writer = writer_for(format, buffer)
+    await anyio.Path(path.parent).mkdir(parents=True, exist_ok=True)
+    async with (
+        engine.connect() as connection,
+        await anyio.open_file(path, "w", encoding="utf-8") as out,
+    ):
+        await connection.execution_options(isolation_level="REPEATABLE READ")
+        async with connection.begin():
+            reading = AsyncSession(bind=connection, expire_on_commit=False)
+            total = await order_exports.count_orders(reading, list_filter, company_ids=company_ids)
+            await progress(0, total)
+            done, after_id = 0, 0
+            while True:
+                page = await order_exports.page_of_orders(
+                    reading, list_filter, company_ids=company_ids, after_id=after_id, size=page_size
+                )
+                if not page:
+                    break
+                for bundle in page:
+                    writer.write(bundle)
+                done, after_id = done + len(page), page[-1].order.id
+                reading.expunge_all()  # the page's rows go: memory stays one page
+                await _flush(buffer, out)
+                await progress(done, total)
+            writer.close(done)
+            await _flush(buffer, out)
+    return done
 
 
 async def _flush(buffer: io.StringIO, out: "anyio.AsyncFile[str]") -> None:
