@@ -9,6 +9,7 @@ from graphql_schema.input_values import refuse_unstorable_values
 from graphql_schema.inventory_mutation import InventoryMutation
 from graphql_schema.order_mutation import OrderMutation
 from graphql_schema.reference_mutation import ReferenceMutation
+from graphql_schema.status_mutation import StatusMutation
 from graphql_schema.sync_mutation import SyncMutation
 
 
@@ -21,6 +22,7 @@ class Mutation(
     ReferenceMutation,
     ExportMutation,
     SyncMutation,
+    StatusMutation,
 ):
     pass
 

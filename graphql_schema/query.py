@@ -14,11 +14,13 @@ from graphql_schema.payment_methods.types import PaymentMethod
 from graphql_schema.permissions import BulkWrite, OrderRead
 from graphql_schema.products.types import Product
 from graphql_schema.seasons.types import Season
+from graphql_schema.statuses.types import StatusCatalogEntry
 from resolvers import global_ids
 from resolvers.bulk_operations import queries as bulk_operation_queries
 from resolvers.exports import queries as export_queries
 from resolvers.orders import queries as order_queries
 from resolvers.reference import queries as reference_queries
+from resolvers.statuses import queries as status_queries
 from resolvers.sync import queries as sync_queries
 
 
@@ -67,6 +69,17 @@ class Query:
         " after its checkpoint (acknowledgeOrderChanges), oldest change first, each change once"
         " even while writes continue. Pass `after` to page on before acknowledging. Each order"
         " returned is recorded as sent (see Order.syncState).",
+    )
+    order_statuses: list[StatusCatalogEntry] = strawberry.field(
+        permission_classes=[OrderRead],
+        resolver=status_queries.order_statuses,
+        description="Every order status, what it means, and the company's remote id and label"
+        " for it (companyId may be left out by a key of one company).",
+    )
+    line_statuses: list[StatusCatalogEntry] = strawberry.field(
+        permission_classes=[OrderRead],
+        resolver=status_queries.line_statuses,
+        description="Every line status, as orderStatuses lists order statuses.",
     )
     companies: Connection[Company] = strawberry.field(
         permission_classes=[OrderRead], resolver=reference_queries.companies

@@ -12,6 +12,7 @@ from db.models.pending_undo import PendingUndo
 from db.models.product import PaymentMethod, Product, Season
 from db.models.quick_order import QuickOrderSuggestion
 from db.models.shipment import Delivery, DeliveryItem, Return, ReturnItem
+from db.models.status_mapping import StatusMapping
 from db.models.stock import StockItem, StockMovement, StockReservation
 from db.models.sync_checkpoint import OrderSyncState, SyncCheckpoint
 
@@ -38,6 +39,7 @@ __all__ = [
     "Return",
     "ReturnItem",
     "Season",
+    "StatusMapping",
     "StockItem",
     "StockMovement",
     "StockReservation",
