@@ -61,6 +61,7 @@ class ExportWorker:
         async with AsyncSession(self.engine, expire_on_commit=False) as session, session.begin():
             claimed = await order_exports.claim(session, lease=self.lease)
         if claimed is None:
+            await self.sweep()
             return False
         operation, export = claimed
         final = self.directory / f"export-{operation.id}{SUFFIXES[export.format]}"
@@ -87,6 +88,13 @@ class ExportWorker:
                 session, operation.id, file_name=final.name, done=done, keep=keep
             )
         return True
+
+    async def sweep(self) -> None:
+        """Delete the files of expired exports; the jobs stay, their links answer 410."""
+        async with AsyncSession(self.engine, expire_on_commit=False) as session, session.begin():
+            for export in await order_exports.expired_files(session):
+                (self.directory / (export.file_name or "")).unlink(missing_ok=True)
+                await order_exports.forget_file(session, export.operation_id)
 
     async def _write(self, operation: BulkOperation, export: OrderExport, path: Path) -> int:
         return await stream_orders(

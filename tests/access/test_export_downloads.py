@@ -96,6 +96,11 @@ async def test_only_keys_that_may_read_the_orders_download_the_export(
             await session.commit()
         gone = await http.get(link, headers=_bearer(reader.plain))
         assert gone.status_code == 410
+        files = list(tmp_path.iterdir())
+        assert not await ExportWorker(engine, settings).run_once()  # idle: it sweeps
+        assert len(files) == 1
+        assert list(tmp_path.iterdir()) == []  # the expired file is deleted
+        assert (await http.get(link, headers=_bearer(reader.plain))).status_code == 410
         job = (await graphql(http, reader.plain, JOB, {"id": job_id}))["orderExport"]
         assert job["export"]["downloadUrl"] is None
 
