@@ -1,4 +1,4 @@
-"""The `orders-api` command: serve, migrate, seed-demo, import, keys, inventory, export-schema.
+"""`orders-api`: serve, migrate, seed-demo, import, export, keys, inventory, export-schema.
 
 Settings come from the environment or a `.env` file; README.md's Settings table lists them all.
 """
@@ -20,6 +20,7 @@ from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import export_command
 from app.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -391,6 +392,7 @@ def main(argv: list[str] | None = None) -> None:
     inventory_commands = inventory.add_subparsers(dest="inventory_command", required=True)
     inventory_commands.add_parser("serve", help="serve the inventory over HTTP (INVENTORY_PORT)")
     inventory_commands.add_parser("reconcile", help="release reservations with no open order")
+    export_command.add_parser(commands)
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     export.add_argument("--output", default="-", help="file to write, or - for stdout")
     args = parser.parse_args(argv)
@@ -400,6 +402,7 @@ def main(argv: list[str] | None = None) -> None:
         "seed-demo": seed_demo,
         "export-schema": export_schema,
         "import": import_orders,
+        "export": export_command.export_orders,
     }
     nested = {
         "inventory": (

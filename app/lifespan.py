@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from app.bulk_worker import BulkWorker
 from app.domain.rate_limit import RateLimiter
 from app.event_stream import EventStream
+from app.export_worker import ExportWorker
 from app.inventory.http_client import HttpStock
 from app.metrics import count_statements, process_exited, sample_every
 from app.reconciler import Reconciler
@@ -82,7 +83,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 if settings.inventory_url
                 else None
             )
-            stop, worker = asyncio.Event(), None
+            stop, worker, exporter = asyncio.Event(), None, None
             app.state.reconciler = Reconciler(
                 engine,
                 settings.reconcile_interval_s,
@@ -106,6 +107,8 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                     undo_log=app.state.undo_log,
                 )
                 worker = asyncio.create_task(background.run(stop), name="bulk-worker")
+                exporting = ExportWorker(engine, settings).run(stop)
+                exporter = asyncio.create_task(exporting, name="export-worker")
             try:
                 yield
             finally:
@@ -115,6 +118,8 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 process_exited()
                 if worker is not None:
                     await worker
+                if exporter is not None:
+                    await exporter
                 await app.state.event_stream.close()
                 if app.state.inventory_http is not None:
                     await app.state.inventory_http.aclose()

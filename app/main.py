@@ -21,6 +21,7 @@ from strawberry.http import GraphQLHTTPResponse
 from app.auth import Principal, credentials
 from app.context import AppContext, build_context
 from app.error_boundary import ErrorBoundaryMiddleware, http_error_response
+from app.export_download import download_export
 from app.graphiql.assets import PREFIX as GRAPHIQL_ASSETS
 from app.graphiql.assets import serve_asset
 from app.graphiql.page import local_page
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint(settings)),
+        Route("/exports/{id}", download_export(settings), methods=["GET"]),
     ]
     if settings.introspection_enabled:  # the IDE is off otherwise, and so are its files
         routes.append(Route(f"{GRAPHIQL_ASSETS}/{{path:path}}", serve_asset, methods=["GET"]))

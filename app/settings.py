@@ -119,9 +119,27 @@ class Settings(BaseSettings):
     bulk_chunk_size: int = Field(default=200, ge=1, le=1000)
     bulk_poll_interval_s: float = Field(default=0.5, gt=0)
     bulk_max_items: int = Field(default=100_000, ge=1)
+    export_dir: Path | None = Field(
+        default=None,
+        description="Where export files are written and served from; unset: exports/ beside the"
+        " embedded data folder (.orders-api/exports). Every serving process must see it.",
+    )
+    export_ttl_s: float = Field(
+        default=86_400.0, gt=0, description="How long a finished export can be downloaded."
+    )
+    export_page_size: int = Field(
+        default=500, ge=1, le=5000, description="Orders an export reads and writes per page."
+    )
+    export_lease_s: float = Field(
+        default=120.0, gt=0, description="A running export not heard from for this long is retaken."
+    )
     key_recheck_interval_s: float = Field(
         default=5.0, ge=0, description="How often a subscription re-checks that its key is active."
     )
+
+    @property
+    def export_directory(self) -> Path:
+        return self.export_dir or self.embedded_pg_dir.parent / "exports"
 
     @field_validator("database_url")
     @classmethod

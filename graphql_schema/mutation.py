@@ -4,15 +4,25 @@ import strawberry
 
 from graphql_schema.bulk_mutation import BulkMutation
 from graphql_schema.bulk_operation_mutation import BulkOperationMutation
+from graphql_schema.export_mutation import ExportMutation
 from graphql_schema.input_values import refuse_unstorable_values
 from graphql_schema.inventory_mutation import InventoryMutation
 from graphql_schema.order_mutation import OrderMutation
 from graphql_schema.reference_mutation import ReferenceMutation
+from graphql_schema.status_mutation import StatusMutation
+from graphql_schema.sync_mutation import SyncMutation
 
 
 @strawberry.type
 class Mutation(
-    OrderMutation, BulkMutation, BulkOperationMutation, InventoryMutation, ReferenceMutation
+    OrderMutation,
+    BulkMutation,
+    BulkOperationMutation,
+    InventoryMutation,
+    ReferenceMutation,
+    ExportMutation,
+    SyncMutation,
+    StatusMutation,
 ):
     pass
 

@@ -8,10 +8,14 @@ from graphql_schema.connection import Connection
 from graphql_schema.input_values import refuse_unstorable_arguments_of
 from graphql_schema.orders.types import Order
 from graphql_schema.permissions import BulkWrite, OrderRead
+from graphql_schema.statuses.types import StatusCatalogEntry
 from resolvers import global_ids
 from resolvers.bulk_operations import queries as bulk_operation_queries
+from resolvers.exports import queries as export_queries
 from resolvers.orders import queries as order_queries
 from resolvers.root_lists import root_list_field
+from resolvers.statuses import queries as status_queries
+from resolvers.sync import queries as sync_queries
 
 
 @strawberry.type
@@ -53,6 +57,34 @@ class Query:
     products = root_list_field("products")
     seasons = root_list_field("seasons")
     payment_methods = root_list_field("paymentMethods")
+    order_export = strawberry.field(
+        graphql_type=BulkOperation | None,
+        permission_classes=[OrderRead],
+        resolver=export_queries.order_export,
+        description="One of your order exports (an EXPORT job), with its progress and file.",
+    )
+    order_changes = strawberry.field(
+        graphql_type=Connection[Order],
+        permission_classes=[OrderRead],
+        resolver=sync_queries.order_changes,
+        description="The sync feed of one integration of your API key: every order changed"
+        " after its checkpoint (acknowledgeOrderChanges), oldest change first, each change once"
+        " even while writes continue. Pass `after` to page on before acknowledging. Each order"
+        " returned is recorded as sent (see Order.syncState).",
+    )
+    order_statuses = strawberry.field(
+        graphql_type=list[StatusCatalogEntry],
+        permission_classes=[OrderRead],
+        resolver=status_queries.order_statuses,
+        description="Every order status, what it means, and the company's remote id and label"
+        " for it (companyId may be left out by a key of one company).",
+    )
+    line_statuses = strawberry.field(
+        graphql_type=list[StatusCatalogEntry],
+        permission_classes=[OrderRead],
+        resolver=status_queries.line_statuses,
+        description="Every line status, as orderStatuses lists order statuses.",
+    )
 
 
 refuse_unstorable_arguments_of(Query)

@@ -16,7 +16,7 @@ class BulkOperation(Base):
         CheckConstraint(
             "status IN ('CREATED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED')", name="status"
         ),
-        CheckConstraint("kind IN ('IMPORT', 'BATCH_UPDATE')", name="kind"),
+        CheckConstraint("kind IN ('IMPORT', 'BATCH_UPDATE', 'EXPORT')", name="kind"),
         Index("ix_bulk_operations_status", "status"),
     )
 

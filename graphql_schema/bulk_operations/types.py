@@ -1,6 +1,6 @@
 """BulkOperation: a background job, its progress, and a result per item."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
@@ -11,8 +11,9 @@ from strawberry.scalars import JSON
 from app.context import Info
 from db import models
 from db.pagination import count, keyset_page
-from db.queries import bulk_operations
+from db.queries import bulk_operations, order_exports
 from graphql_schema.connection import Connection, connection_from_page, page_request
+from graphql_schema.exports.inputs import ExportFormat, OrderExportFile
 from graphql_schema.rows import RowNode
 
 
@@ -29,6 +30,7 @@ class BulkOperationStatus(Enum):
 class BulkOperationKind(Enum):
     IMPORT = "IMPORT"
     BATCH_UPDATE = "BATCH_UPDATE"
+    EXPORT = "EXPORT"
 
 
 @strawberry.type(description="What happened to one item of a job.")
@@ -80,3 +82,22 @@ class BulkOperation(RowNode):
         return connection_from_page(
             BulkOperationResult, page, bulk_operations.RESULTS, lambda: count(session, query)
         )
+
+    @strawberry.field(description="For an EXPORT job: its file and download link.")
+    async def export(self, info: Info) -> OrderExportFile | None:
+        found = await order_exports.get_export(
+            info.context.session, self.id, company_ids=info.context.loaders.company_ids
+        )
+        return None if found is None else export_file(*found)
+
+
+def export_file(operation: models.BulkOperation, export: models.OrderExport) -> OrderExportFile:
+    """The link only while there is a file to fetch."""
+    ready = operation.status == "COMPLETED" and export.file_name is not None
+    live = export.expires_at is not None and export.expires_at > datetime.now(UTC)
+    url = f"/exports/{relay.to_base64('BulkOperation', operation.id)}"
+    return OrderExportFile(
+        format=ExportFormat(export.format),
+        download_url=url if ready and live else None,
+        expires_at=export.expires_at,
+    )

@@ -150,6 +150,11 @@ class ImportOrderInput:
         description="Taken as history: no transition is checked and no stock moves; the lines'"
         " deliveredQuantity must agree with it.",
     )
+    status_remote_id: str | None = strawberry.field(
+        default=None,
+        description="The status by the company's own remote id (setStatusMapping); it wins"
+        " over status when sent.",
+    )
     type: OrderTypeEnum = strawberry.field(  # type: ignore[valid-type]
         default=OrderTypeEnum.DOMESTIC,  # type: ignore[attr-defined]
         description="INTERNATIONAL orders get the customs note in their observations.",

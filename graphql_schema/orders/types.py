@@ -6,7 +6,9 @@ from decimal import Decimal
 import strawberry
 from strawberry import relay
 
+from app.context import Info
 from db import graph, models
+from db.queries import sync_checkpoints
 from graphql_schema.agents.types import Agent
 from graphql_schema.clients.types import Address, Client
 from graphql_schema.companies.types import Company
@@ -21,8 +23,9 @@ from graphql_schema.orders.events import OrderEvent
 from graphql_schema.orders.shipments import Delivery, Return
 from graphql_schema.payment_methods.types import PaymentMethod
 from graphql_schema.products.types import Product
-from graphql_schema.rows import RowNode
+from graphql_schema.rows import RowNode, from_rows
 from graphql_schema.seasons.types import Season
+from graphql_schema.sync.types import OrderSyncState
 
 
 @strawberry.type(description="A discount rate, applied in sequence after the ones before it.")
@@ -129,3 +132,19 @@ class Order(RowNode):
     events = linked(
         graph.ORDER_EVENTS, OrderEvent, description="The order's history in time order."
     )
+
+    @strawberry.field(
+        description="What each integration of your API key was sent of this order (see"
+        " orderChanges), by integration name; empty when none was."
+    )
+    async def sync_state(self, info: Info) -> list[OrderSyncState]:
+        ctx = info.context
+        key_id = ctx.principal.key_id
+
+        async def load(order_ids: list[int]) -> list[list[OrderSyncState]]:
+            found = await sync_checkpoints.states_by_order_ids(
+                ctx.session, order_ids, key_id=key_id
+            )
+            return [from_rows(OrderSyncState, found.get(i, [])) for i in order_ids]
+
+        return await ctx.loaders.keyed("sync_states", load).load(self.id)  # type: ignore[no-any-return]

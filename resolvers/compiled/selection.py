@@ -82,7 +82,9 @@ def node_selection(
 # tests/api/test_graph_declarations.py keeps it so.
 REFERENCE_ONLY: dict[tuple[str, str], str] = {
     ("Product", "stock"): "read from the inventory, through its circuit breaker",
+    ("Order", "syncState"): "what was sent to the calling key's integrations: per caller",
     ("BulkOperation", "results"): "a background job's results, paged by a loader of their own",
+    ("BulkOperation", "export"): "an export job's file and its download link",
     ("ImportOrderResult", "order"): "a mutation's payload: only queries compile",
     ("BulkImportOrdersPayload", "counts"): "a mutation's payload: only queries compile",
 }

@@ -36,6 +36,10 @@ class Loaders:
     def counts(self, link: graph.PagedChildren) -> DataLoader[int, int]:
         return self._get(("counts", link), partial(self._load_counts, link))
 
+    def keyed(self, key: str, load_fn: Any) -> DataLoader[Any, Any]:
+        """A loader outside the read graph (e.g. sync states), made once per request by `key`."""
+        return self._get(("keyed", key), load_fn)
+
     def prime(self, model: type[Base], rows: Sequence[Any]) -> None:
         """Rows a list query already read need no second SELECT when a node asks for them."""
         loader = self.by_id(model)

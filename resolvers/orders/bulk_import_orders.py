@@ -31,6 +31,7 @@ from graphql_schema.orders.bulk import (
     ImportOrderResult,
 )
 from resolvers.orders.pricing import discount_rows, order_amounts
+from resolvers.orders.remote_statuses import remote_statuses
 
 
 async def bulk_import_orders(info: Info, input: BulkImportOrdersInput) -> BulkImportOrdersPayload:
@@ -51,6 +52,7 @@ async def bulk_import(ctx: AppContext, orders: Sequence[ImportOrderInput]) -> li
     scope = ctx.loaders.company_ids
     # an order with text PostgreSQL cannot hold fails alone, before any lookup could trip on it
     unstorable = [unstorable_values(order) for order in orders]
+    await remote_statuses(ctx, orders, unstorable)
     storable = [order for order, errors in zip(orders, unstorable, strict=True) if not errors]
     refs = await queries.references(ctx.session, _named(storable), company_ids=scope)
     plans = [

@@ -9,7 +9,16 @@ from app.cli import SERVE_SETTINGS
 from app.settings import Settings
 
 CLI = str(Path(sys.executable).with_name("orders-api"))
-COMMANDS = ["serve", "migrate", "seed-demo", "import", "keys", "inventory", "export-schema"]
+COMMANDS = [
+    "serve",
+    "migrate",
+    "seed-demo",
+    "import",
+    "export",
+    "keys",
+    "inventory",
+    "export-schema",
+]
 
 
 def help_of(*command: str) -> str:

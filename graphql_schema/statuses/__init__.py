@@ -1,0 +1,1 @@
+"""GraphQL declarations for the status catalogs."""

@@ -1,0 +1,1 @@
+"""GraphQL declarations for sync checkpoints."""

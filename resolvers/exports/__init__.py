@@ -1,0 +1,1 @@
+"""Order exports: start one, read its job."""

@@ -1,0 +1,1 @@
+"""Status catalogs: list them, map a company's remote ids onto them."""

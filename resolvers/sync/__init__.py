@@ -1,0 +1,1 @@
+"""Sync checkpoints: the change feed per integration, and its acknowledgements."""
