@@ -29,7 +29,7 @@ def download_export(settings: Settings):  # type: ignore[no-untyped-def]
         if presented is None:
             return _unauthorized("send an API key: Authorization: Bearer <key>")
         session = request.scope["db_session"]
-        principal = await authenticate(session, presented)
+        principal = await authenticate(session, presented, request.app.state.grant_cache)
         if principal is None:
             return _unauthorized("unknown or revoked API key")
         if not principal.allows("order.read"):

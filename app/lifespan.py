@@ -12,6 +12,7 @@ from app.bulk_worker import BulkWorker
 from app.domain.rate_limit import RateLimiter
 from app.event_stream import EventStream
 from app.export_worker import ExportWorker
+from app.grant_cache import GrantCache
 from app.inventory.http_client import HttpStock
 from app.metrics import count_statements, process_exited, sample_every
 from app.reconciler import Reconciler
@@ -66,6 +67,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             app.state.undo_log = make_sessionmaker(undo_engine) if undo_engine else None
             app.state.inventory_guard = InventoryGuard.from_settings(settings)
             app.state.event_stream = EventStream(database_url)
+            app.state.grant_cache = GrantCache(database_url, ttl_s=settings.api_key_cache_ttl_s)
             app.state.rate_limiter = RateLimiter(
                 capacity=settings.rate_limit_capacity,
                 restore_rate=settings.rate_limit_restore_rate,
@@ -95,6 +97,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 undo_after_s=settings.reconcile_undo_after_s,
             )
             reconciling = asyncio.create_task(app.state.reconciler.run(stop), name="reconciler")
+            caching = asyncio.create_task(app.state.grant_cache.run(stop), name="grant-cache")
             sampling = asyncio.create_task(
                 sample_every(app.state, settings.metrics_sample_interval_s, stop), name="metrics"
             )
@@ -115,6 +118,7 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 stop.set()
                 await reconciling
                 await sampling
+                await caching
                 process_exited()
                 if worker is not None:
                     await worker

@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import Principal, credentials, digest
 from app.error_boundary import error_response
+from app.grant_cache import GrantCache
 from app.graphiql.assets import PREFIX as GRAPHIQL_ASSETS
 from app.metrics import HTTP_LATENCY, HTTP_REQUESTS, STATEMENTS
 from app.observability import RequestRecord, current_request, request_id_var
@@ -125,7 +126,7 @@ class ApiKeyMiddleware:
             await refusal(scope, receive, send)
             return
         session: AsyncSession = scope["db_session"]
-        principal = await authenticate(session, presented)
+        principal = await authenticate(session, presented, scope["app"].state.grant_cache)
         # give the connection back: the request may wait long for its body, or not need it
         await session.commit()
         if principal is None:
@@ -148,7 +149,7 @@ class ApiKeyMiddleware:
         if presented is not None:
             sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
             async with sessionmaker() as session:
-                principal = await authenticate(session, presented)
+                principal = await authenticate(session, presented, scope["app"].state.grant_cache)
             if principal is None:
                 await send({"type": "websocket.close", "code": 4401})
                 return
@@ -156,17 +157,30 @@ class ApiKeyMiddleware:
         await self.app(scope, receive, send)
 
 
-async def authenticate(session: AsyncSession, presented: str) -> Principal | None:
-    """The principal of an active key, or None for an unknown or revoked one."""
-    grant = await api_keys.active_grant(session, digest(presented))
+async def authenticate(
+    session: AsyncSession, presented: str, cache: GrantCache | None = None
+) -> Principal | None:
+    """The principal of an active key, or None for an unknown or revoked one.
+
+    From the process's cache when it holds the key; unknown keys are never cached, so guessing
+    cannot fill it.
+    """
+    key_digest = digest(presented)
+    if cache is not None and (cached := cache.get(key_digest)) is not None:
+        return cached
+    generation = cache.generation if cache is not None else 0
+    grant = await api_keys.active_grant(session, key_digest)
     if grant is None:
         return None
-    return Principal(
+    principal = Principal(
         key_id=f"key:{grant.key_id}:{grant.name}",
         company_ids=grant.company_ids,
         scopes=grant.scopes,
         api_key_id=grant.key_id,
     )
+    if cache is not None:
+        cache.put(key_digest, principal, generation)
+    return principal
 
 
 def _wants_ide(scope: Scope) -> bool:

@@ -133,6 +133,12 @@ class Settings(BaseSettings):
     export_lease_s: float = Field(
         default=120.0, gt=0, description="A running export not heard from for this long is retaken."
     )
+    api_key_cache_ttl_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long a process trusts a key it checked (0: never); a revocation"
+        " reaches every process at once by NOTIFY regardless.",
+    )
     key_recheck_interval_s: float = Field(
         default=5.0, ge=0, description="How often a subscription re-checks that its key is active."
     )
