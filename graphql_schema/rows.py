@@ -50,7 +50,7 @@ class RowNode(relay.Node):
         return True
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> Sequence[Any]:
         ids = [row_id(node_id) or 0 for node_id in node_ids]  # 0 matches no row

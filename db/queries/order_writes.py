@@ -54,7 +54,7 @@ async def discounts_of(session: AsyncSession, order_id: int) -> list[Discount]:
 
 async def product_codes(session: AsyncSession, product_ids: Collection[int]) -> dict[int, str]:
     statement = sa.select(Product.id, Product.code).where(Product.id.in_(product_ids))
-    return dict((await session.execute(statement)).all())  # type: ignore[arg-type]
+    return dict((await session.execute(statement)).all())
 
 
 async def number_taken(

@@ -41,7 +41,7 @@ class Address(RowNode):
 class Partner:
     code: str = strawberry.field(description="Partner code, unique per company.")
     external_id: str | None = strawberry.field(description="The partner's id in the ERP.")
-    roles: list[PartnerRoleEnum]  # type: ignore[valid-type]
+    roles: list[PartnerRoleEnum]
     tax_id: str | None = strawberry.field(description="DNI / RUC or other tax id.")
     name: str
     email: str | None
