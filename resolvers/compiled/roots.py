@@ -137,7 +137,7 @@ async def _list(
     query, ordering = _list_query(python_name, kwargs, context.loaders.company_ids)
     connection_type = object_type(field.type)
     envelope = walk.subfields(connection_type, details)
-    node_selections = _node_selections(walk, connection_type, envelope, ordering.id.class_)
+    node_selections = _node_selections(walk, connection_type, envelope, ordering.model)
     columns = [_node_column(selection, context) for selection in node_selections.values()]
     statement = keyset_statement(
         query.with_only_columns(ordering.id, ordering.column, *columns), ordering, request

@@ -8,7 +8,6 @@ from sqlalchemy.sql import Select
 from app.context import Info
 from app.domain.vocabulary import PartnerRole
 from db import models
-from db.base import Base
 from db.pagination import Ordering
 from db.queries import reference
 from graphql_schema.agents.types import Agent
@@ -46,7 +45,7 @@ def reference_list(
 
 
 _PARTNER_ROLES = {"clients": PartnerRole.CLIENT, "agents": PartnerRole.REPRESENTATIVE}
-_OWNED: dict[str, tuple[type[Base], Ordering]] = {
+_OWNED: dict[str, tuple[type[models.Product | models.Season | models.PaymentMethod], Ordering]] = {
     "products": (models.Product, reference.PRODUCTS),
     "seasons": (models.Season, reference.SEASONS),
     "payment_methods": (models.PaymentMethod, reference.PAYMENT_METHODS),
@@ -68,7 +67,7 @@ async def _page(
     scope = info.context.loaders.company_ids
     query, ordering = reference_list(name, scope, search=search, company_ids=company_ids)
     return await list_connection(
-        info, node_type, ordering.id.class_, query, ordering,
+        info, node_type, ordering.model, query, ordering,
         first=first, after=after, last=last, before=before,
     )  # fmt: skip
 
