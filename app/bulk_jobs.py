@@ -18,8 +18,14 @@ _INTERNAL = "internal error; this item was not applied, the others stand"
 
 
 class JobKind(Protocol):
-    mutation: str
-    field: str  # the mutation's field in the answer: None there means the mutation broke
+    # read-only, so that the frozen dataclasses below satisfy the protocol
+    @property
+    def mutation(self) -> str: ...
+
+    @property
+    def field(self) -> str:
+        """The mutation's field in the answer: None there means the mutation broke."""
+        ...
 
     def variables(self, items: Sequence[BulkOperationItem]) -> dict[str, Any]: ...
 

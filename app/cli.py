@@ -24,6 +24,7 @@ from app import export_command
 from app.settings import Settings, get_settings
 
 T = TypeVar("T")
+Command = Callable[[Settings, argparse.Namespace], None]
 
 
 def serve(settings: Settings, _: argparse.Namespace) -> None:
@@ -63,7 +64,8 @@ def _serve(settings: Settings) -> None:
             log_config=None,
             access_log=False,  # each request's line comes from RequestIdMiddleware, with more
             # requests still running then are cancelled, so a stuck one cannot hold the exit
-            timeout_graceful_shutdown=settings.shutdown_grace_s,
+            # (uvicorn types it int, but hands it to asyncio.timeout, which takes a float)
+            timeout_graceful_shutdown=settings.shutdown_grace_s,  # type: ignore[arg-type]
         )
         uvicorn.Server(config).run(sockets=[listener])
 
@@ -220,7 +222,7 @@ def inventory_serve(settings: Settings, _: argparse.Namespace) -> None:
             log_level=settings.log_level,
             log_config=None,
             # requests still running then are cancelled, so a stuck one cannot hold the exit
-            timeout_graceful_shutdown=settings.shutdown_grace_s,
+            timeout_graceful_shutdown=settings.shutdown_grace_s,  # type: ignore[arg-type]
         )
 
 
@@ -404,7 +406,7 @@ def main(argv: list[str] | None = None) -> None:
         "import": import_orders,
         "export": export_command.export_orders,
     }
-    nested = {
+    nested: dict[str, tuple[str, dict[str, Command]]] = {
         "inventory": (
             "inventory_command",
             {"serve": inventory_serve, "reconcile": inventory_reconcile},

@@ -21,7 +21,7 @@ from db.queries import order_exports
 _MEDIA = {"XML": "application/xml", "JSONL": "application/x-ndjson"}
 
 
-def download_export(settings: Settings):  # type: ignore[no-untyped-def]
+def download_export(settings: Settings):
     directory = settings.export_directory
 
     async def download(request: Request) -> Response:

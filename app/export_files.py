@@ -5,12 +5,15 @@ import re
 from collections.abc import Mapping
 from typing import IO, Any, Protocol
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 from app.domain.exports import OrderBundle, import_record, text, xml_item
 
 SUFFIXES = {"JSONL": ".jsonl", "XML": ".xml"}
 # characters XML 1.0 cannot hold even escaped: a parser would refuse the whole file
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+_NO_ATTRIBUTES: "AttributesImpl[str]" = AttributesImpl({})
 
 
 class ExportWriter(Protocol):
@@ -42,10 +45,11 @@ class XmlWriter:
     """
 
     def __init__(self, out: IO[str]) -> None:
-        self.xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
+        # XMLGenerator's stubs list the file classes it takes; any text file will do
+        self.xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)  # type: ignore[arg-type]
         self.xml.startDocument()
-        self.xml.startElement("export", {})
-        self.xml.startElement("data", {})
+        self.xml.startElement("export", _NO_ATTRIBUTES)
+        self.xml.startElement("data", _NO_ATTRIBUTES)
 
     def write(self, bundle: OrderBundle) -> None:
         self._element("item", xml_item(bundle))
@@ -63,7 +67,7 @@ class XmlWriter:
     def _element(self, name: str, value: Any) -> None:
         if value is None:
             return
-        self.xml.startElement(name, {})
+        self.xml.startElement(name, _NO_ATTRIBUTES)
         if isinstance(value, Mapping):
             for child, inner in value.items():
                 self._element(child, inner)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLInputType, GraphQLSchema
+from graphql import GraphQLError, GraphQLSchema, assert_input_type
 from graphql.utilities import validate_input_value
 
 from app.domain.imports import repeated
@@ -156,11 +156,12 @@ def _typed(name: str, value: str) -> Any:
 
 def check_types(records: list[Record], schema: GraphQLSchema) -> None:
     """Each record against ImportOrderInput, so a malformed one fails alone, with its path."""
-    input_type: GraphQLInputType = schema.type_map["ImportOrderInput"]  # type: ignore[assignment]
+    input_type = assert_input_type(schema.type_map["ImportOrderInput"])
     for record in records:
 
-        def report(message: str, path: Any, record: Record = record) -> None:
-            where = ".".join(str(part) for part in path or ())
+        def report(error: GraphQLError, path: list[str | int], record: Record = record) -> None:
+            where = ".".join(str(part) for part in path)
+            message = error.message
             record.errors.append({"message": f"{where}: {message}" if where else message})
 
         validate_input_value(record.order, input_type, report, hide_suggestions=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
 import structlog
+from structlog.typing import EventDict
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -52,22 +53,22 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
-def _request_fields(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def _request_fields(_: Any, __: str, event: EventDict) -> EventDict:
     """A structlog processor: the running request's fields, under whatever the line itself says."""
     request = current_request.get()
     if request is not None:
-        return request.fields() | event
+        return {**request.fields(), **event}
     request_id = request_id_var.get()  # a background job's lines name their job
-    return ({"request_id": request_id} if request_id != "-" else {}) | event
+    return {**({"request_id": request_id} if request_id != "-" else {}), **event}
 
 
 _FIRST = ("time", "level", "message")
 
 
-def _readable_order(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def _readable_order(_: Any, __: str, event: EventDict) -> EventDict:
     """Time, level and message lead each line; uvicorn's terminal colours are left out."""
     event.pop("color_message", None)
-    return {name: event.pop(name) for name in _FIRST if name in event} | event
+    return {**{name: event.pop(name) for name in _FIRST if name in event}, **event}
 
 
 def _json_formatter() -> logging.Formatter:

@@ -9,6 +9,7 @@ order no longer waits for its goods; and it drops expired Idempotency-Key answer
 
 import asyncio
 import contextlib
+import functools
 import logging
 from datetime import timedelta
 
@@ -88,7 +89,7 @@ class Reconciler:
                 undone = await pending_undos.undo_if_noted(
                     self._sessions,
                     key,
-                    lambda k=key, o=order_id: inventory.undo(k, o),
+                    functools.partial(inventory.undo, key, order_id),
                     older_than=self.undo_after,
                 )
             except InventoryUnavailable as error:

@@ -69,8 +69,8 @@ def check_request(data: object, settings: Settings) -> None:
                 bound="jsonDepth",
                 limit=settings.max_json_depth,
             )
-    name = data.get("operationName")
-    if name is not None and not isinstance(name, str):
+    operation = data.get("operationName")
+    if operation is not None and not isinstance(operation, str):
         raise EnvelopeError("`operationName` must be a string or null")
 
 

@@ -4,6 +4,7 @@ It fails closed: a lookup that cannot answer refuses the order, never accepts it
 """
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Mapping
@@ -34,7 +35,7 @@ UNDONE = "a stock movement of this change was undone meanwhile; nothing was chan
 BUSY = "too many inventory calls are waiting here; the order was not changed: retry shortly"
 
 
-class _StateChanges(CircuitBreakerListener):  # type: ignore[misc]
+class _StateChanges(CircuitBreakerListener):
     """Logs each change, and notes on our own clock when the breaker last opened.
 
     aiobreaker keeps its open time in naive UTC but compares it with local time in `opens_at`,
@@ -266,7 +267,7 @@ class GuardedStock:
                     await self.undo(key, order_id)
                 else:
                     await pending_undos.undo_if_noted(
-                        self._undo_log, key, lambda k=key, o=order_id: self.undo(k, o)
+                        self._undo_log, key, functools.partial(self.undo, key, order_id)
                     )
             except InventoryUnavailable:
                 log.warning("could not undo stock movement %s; the reconciler retries it", key)

@@ -2,8 +2,9 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import Date, DateTime, MetaData, Numeric
+from sqlalchemy import Date, DateTime, MetaData, Numeric, Table
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -24,3 +25,8 @@ class Base(DeclarativeBase):
         datetime: DateTime(timezone=True),
         date: Date,
     }
+
+    if TYPE_CHECKING:
+        # every model is declared with __tablename__, so this is a Table, not just any
+        # FromClause as SQLAlchemy types it: Core insert/update/delete accept it as it is
+        __table__: ClassVar[Table]

@@ -25,8 +25,8 @@ class Children:
     """A one-to-many link: rows of `model` whose `parent_key` points at the parent's id."""
 
     model: type[Base]
-    parent_key: InstrumentedAttribute[int]
-    order_by: tuple[sa.ColumnElement[Any], ...]
+    parent_key: InstrumentedAttribute[int | None]  # a line discount's order_line_id is nullable
+    order_by: tuple[InstrumentedAttribute[Any], ...]
     where: tuple[sa.ColumnElement[bool], ...] = ()
 
 
@@ -148,7 +148,7 @@ async def rows_by_ids(
     """One SELECT for many ids; ids outside the caller's companies are simply absent."""
     row_id: InstrumentedAttribute[int] = model.id  # type: ignore[attr-defined]
     statement = sa.select(model).where(row_id.in_(ids), in_scope(model, company_ids))
-    return {row.id: row for row in (await session.scalars(statement)).all()}
+    return {getattr(row, row_id.key): row for row in (await session.scalars(statement)).all()}
 
 
 async def rows_by_parent_ids(
@@ -193,4 +193,4 @@ async def counts_by_parent_ids(
         .where(link.parent_key.in_(parent_ids), in_scope(link.model, company_ids))
         .group_by(link.parent_key)
     )
-    return dict((await session.execute(statement)).all())  # type: ignore[arg-type]
+    return dict((await session.execute(statement)).all())

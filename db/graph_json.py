@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -188,7 +188,7 @@ def node_json(selection: Selection, row: Any) -> sa.ColumnElement[Any]:
     return sa.func.json_build_object(*arguments, type_=sa.JSON)
 
 
-def _value(item: Item, row: Any) -> sa.ColumnElement[Any]:
+def _value(item: Item, row: Any) -> sa.ColumnElement[Any] | QueryableAttribute[Any]:
     if isinstance(item, Column):
         return _rendered(getattr(row, item.name))
     if isinstance(item, GlobalId):
@@ -203,7 +203,7 @@ def _value(item: Item, row: Any) -> sa.ColumnElement[Any]:
     return _children(item.link, item.selection, row)
 
 
-def _one(link: One, selection: Selection, parent: Any) -> Any:
+def _one(link: One, selection: Selection, parent: Any) -> sa.ScalarSelect[Any]:
     """The linked row, null when there is none or it lies outside the caller's companies."""
     target = aliased(link.model)
     return (
@@ -216,7 +216,7 @@ def _one(link: One, selection: Selection, parent: Any) -> Any:
     )
 
 
-def _children(link: Children, selection: Selection, parent: Any) -> Any:
+def _children(link: Children, selection: Selection, parent: Any) -> sa.ScalarSelect[Any]:
     """The children as a JSON array in the link's order; [] when there are none."""
     child = aliased(link.model)
     adapter = ClauseAdapter(sa.inspect(child).selectable)
@@ -239,7 +239,7 @@ def _children(link: Children, selection: Selection, parent: Any) -> Any:
     )
 
 
-def _page_of(item: PageOf, parent: Any) -> Any:
+def _page_of(item: PageOf, parent: Any) -> sa.ScalarSelect[Any]:
     """The connection's JSON from one correlated subquery over limit + 1 children.
 
     The extra child only tells hasNextPage; a forward page from the start has no previous one.
@@ -308,7 +308,9 @@ def _array(aggregated: Any) -> Any:
     return sa.func.coalesce(aggregated, sa.literal_column("'[]'::json"))
 
 
-def _rendered(column: Any) -> sa.ColumnElement[Any]:
+def _rendered(
+    column: QueryableAttribute[Any],
+) -> sa.ColumnElement[Any] | QueryableAttribute[Any]:
     """A column as Strawberry serialises its Python value."""
     python_type = _python_type(column)
     if python_type is Decimal:
@@ -320,9 +322,11 @@ def _rendered(column: Any) -> sa.ColumnElement[Any]:
     return column
 
 
-def _finite(column: Any, rendered: Any, infinity: date, minus_infinity: date) -> Any:
+def _finite(
+    column: Any, rendered: Any, infinity: date, minus_infinity: date
+) -> sa.ColumnElement[Any]:
     """PostgreSQL's ±infinity as asyncpg hands them to Python: the calendar's ends (naive)."""
-    epoch = sa.literal_column("'epoch'")
+    epoch: sa.ColumnClause[Any] = sa.literal_column("'epoch'")
     return sa.case(
         (sa.func.isfinite(column), rendered),
         (column > epoch, sa.literal(infinity.isoformat(), sa.Text)),

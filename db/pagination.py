@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import Select
 
 from app.domain.storable import INTEGER_MAX, instant_in_range, text_problem
+from db.base import Base
 
 
 class PageArgumentError(ValueError):
@@ -37,6 +38,11 @@ class Ordering:
     column: InstrumentedAttribute[Any]
     id: InstrumentedAttribute[int]
     descending: bool = False
+
+    @property
+    def model(self) -> type[Base]:
+        """The mapped class being paged (SQLAlchemy types `class_` as possibly an alias)."""
+        return cast(type[Base], self.id.class_)
 
     def encode(self, row: Any) -> str:
         value = getattr(row, self.column.key)

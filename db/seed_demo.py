@@ -208,7 +208,7 @@ async def _first_free_id(conn: asyncpg.Connection, table: str) -> int:
     sequence = await conn.fetchval("SELECT pg_get_serial_sequence($1, 'id')", table)
     highest = await conn.fetchval(f"SELECT coalesce(max(id), 0) FROM {table}")
     last_value, is_called = await conn.fetchrow(f"SELECT last_value, is_called FROM {sequence}")
-    return max(highest, last_value if is_called else last_value - 1) + 1
+    return int(max(highest, last_value if is_called else last_value - 1)) + 1
 
 
 # --- generation: pure Python, no I/O ------------------------------------------------------------
@@ -754,7 +754,9 @@ class _Generator:
             moved.append((line, line.returned))
         return moved
 
-    def _items(self, table: str, parent_id: int, moved: list[tuple[_Line, int]]) -> list[dict]:
+    def _items(
+        self, table: str, parent_id: int, moved: list[tuple[_Line, int]]
+    ) -> list[dict[str, Any]]:
         """Item rows for a delivery or a return, and the same items for the event details."""
         items = []
         for line, qty in moved:

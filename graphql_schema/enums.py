@@ -11,21 +11,27 @@ from app.domain.vocabulary import (
     PartnerRole,
 )
 
-OrderStatusEnum = strawberry.enum(
-    OrderStatus, name="OrderStatus", description="Where an order is in its lifecycle."
+# strawberry.enum registers the domain class itself and returns it, so each alias is that very
+# class: a plain alias is a type that mypy accepts in annotations, where a call's result is not
+OrderStatusEnum = OrderStatus
+strawberry.enum(
+    OrderStatusEnum, name="OrderStatus", description="Where an order is in its lifecycle."
 )
-OrderTypeEnum = strawberry.enum(
-    OrderType,
+OrderTypeEnum = OrderType
+strawberry.enum(
+    OrderTypeEnum,
     name="OrderType",
     description="DOMESTIC ships within the country; INTERNATIONAL gets a customs note.",
 )
-LineStatusEnum = strawberry.enum(LineStatus, name="LineStatus", description="A line's delivery.")
-CancellationReasonEnum = strawberry.enum(
-    CancellationReason, name="CancellationReason", description="Why an order was cancelled."
+LineStatusEnum = LineStatus
+strawberry.enum(LineStatusEnum, name="LineStatus", description="A line's delivery.")
+CancellationReasonEnum = CancellationReason
+strawberry.enum(
+    CancellationReasonEnum, name="CancellationReason", description="Why an order was cancelled."
 )
-PartnerRoleEnum = strawberry.enum(
-    PartnerRole, name="PartnerRole", description="What a business partner is to the company."
+PartnerRoleEnum = PartnerRole
+strawberry.enum(
+    PartnerRoleEnum, name="PartnerRole", description="What a business partner is to the company."
 )
-OrderEventKindEnum = strawberry.enum(
-    OrderEventKind, name="OrderEventKind", description="What happened to an order."
-)
+OrderEventKindEnum = OrderEventKind
+strawberry.enum(OrderEventKindEnum, name="OrderEventKind", description="What happened to an order.")

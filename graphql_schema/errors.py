@@ -14,7 +14,8 @@ from db.pagination import PageArgumentError
 
 log = logging.getLogger(__name__)
 
-ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description="What went wrong.")
+ErrorCodeEnum = ErrorCode  # registered as is (strawberry.enum returns the class): a valid type
+strawberry.enum(ErrorCodeEnum, name="ErrorCode", description="What went wrong.")
 
 
 def input_path(path: Sequence[str | int]) -> str:
@@ -29,7 +30,7 @@ def _camel(name: str) -> str:
 
 @strawberry.type(description="A problem with the input that the client can act on.")
 class UserError:
-    code: ErrorCodeEnum  # type: ignore[valid-type]
+    code: ErrorCodeEnum
     field: str | None = strawberry.field(
         description="Path of the offending input field, e.g. `lines.2.quantity`."
     )

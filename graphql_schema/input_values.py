@@ -82,7 +82,7 @@ class RefuseUnstorableTexts(FieldExtension):
         return next_(source, info, **kwargs)
 
     def _payload(self, errors: list[DomainError]) -> Any:
-        payload = self.field.type  # every mutation payload has `errors` and defaults elsewhere
+        payload: Any = self.field.type  # every mutation payload has `errors` and defaults elsewhere
         return payload(errors=[UserError.from_domain(error) for error in errors])
 
     def apply(self, field: StrawberryField) -> None:

@@ -96,4 +96,4 @@ def runtime_class(annotation: Any) -> type:
                 reference = name if isinstance(name, ForwardRef) else ForwardRef(name)
                 resolved: type = extra.resolve_forward_ref(reference).resolve_type()
                 return resolved
-    return annotation  # type: ignore[no-any-return]
+    return annotation

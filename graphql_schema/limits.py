@@ -8,7 +8,7 @@ like any other field (a chain of `ofType` is as deep as it looks).
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
@@ -152,8 +152,9 @@ class _Walker:
                 level, spent = self._field(selection, parent, depth, factor)
             elif isinstance(selection, FragmentSpreadNode):
                 level, spent = self._spread(selection, depth, factor, collected)
-            else:
-                level, spent = self._inline(selection, parent, depth, factor, collected)
+            else:  # the one other kind of selection
+                inline = cast(InlineFragmentNode, selection)
+                level, spent = self._inline(inline, parent, depth, factor, collected)
             deepest, cost = max(deepest, level), cost + spent
         return deepest, cost
 

@@ -7,6 +7,7 @@ So the two paths cannot disagree on which link a field is, and a field written b
 link: the compiled path leaves it (and its query) to the reference path.
 """
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import strawberry
@@ -26,7 +27,8 @@ LINK_KEY = "graph_link"
 
 def graph_link(field: StrawberryField) -> Link | None:
     """The link a field was declared to follow with `linked`, or None for any other field."""
-    link: Link | None = (field.metadata or {}).get(LINK_KEY)
+    metadata: Mapping[str, Any] = field.metadata or {}
+    link: Link | None = metadata.get(LINK_KEY)
     return link
 
 
@@ -47,13 +49,13 @@ def linked(link: Link, node: Any, *, description: str | None = None, required: b
     if isinstance(link, Children):
         return strawberry.field(
             resolver=_children(link, node),
-            graphql_type=list[node],  # type: ignore[valid-type]
+            graphql_type=list[node],
             description=description,
             metadata=metadata,
         )
     return strawberry.field(
         resolver=_page(link, node),
-        graphql_type=Connection[node],  # type: ignore[valid-type]
+        graphql_type=Connection[node],
         description=description,
         metadata=metadata,
     )
@@ -79,7 +81,7 @@ def _one(link: One, node: Any, required: bool) -> Any:
     target = _Target(node)
 
     async def resolve(root: Any, info: Info) -> Any:
-        found = await load_one(info, target(), link.model, getattr(root, link.key.key))
+        found: Any = await load_one(info, target(), link.model, getattr(root, link.key.key))
         if required and found is None:
             raise LookupError(f"{link.model.__name__} {getattr(root, link.key.key)} out of scope")
         return found

@@ -9,7 +9,7 @@ from app.context import Info
 
 class ScopePermission(BasePermission):
     scope: ClassVar[str]
-    error_extensions: ClassVar[dict[str, Any]] = {"code": "FORBIDDEN"}
+    error_extensions: dict[str, Any] | None = {"code": "FORBIDDEN"}  # as BasePermission types it
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -29,7 +29,8 @@ def _row_fields(cls: type) -> tuple[str, ...]:
 
 def from_row(cls: type[T], row: Any) -> T:
     """Build `cls` from `row` by attribute name; fields with resolvers are left to them."""
-    return cls(**{name: getattr(row, name) for name in _row_fields(cls)})
+    # mypy does not see a type[T] as Hashable, which every class is (lru_cache wants one)
+    return cls(**{name: getattr(row, name) for name in _row_fields(cls)})  # type: ignore[arg-type]
 
 
 def from_rows(cls: type[T], rows: Iterable[Any]) -> list[T]:
@@ -50,7 +51,7 @@ class RowNode(relay.Node):
         return True
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> Sequence[Any]:
         ids = [row_id(node_id) or 0 for node_id in node_ids]  # 0 matches no row

@@ -1,5 +1,7 @@
 """Subscription root: streams over WebSocket (graphql-transport-ws)."""
 
+from collections.abc import AsyncGenerator
+
 import strawberry
 
 from graphql_schema.orders.events import OrderEvent
@@ -9,7 +11,8 @@ from resolvers.orders.order_events import order_events
 
 @strawberry.type
 class Subscription:
-    order_events: OrderEvent = strawberry.subscription(
+    # the resolver's own type: Strawberry strips AsyncGenerator, so the SDL says OrderEvent!
+    order_events: AsyncGenerator[OrderEvent, None] = strawberry.subscription(
         permission_classes=[OrderRead],
         resolver=order_events,
         description="Order history events of your companies, as they commit. "

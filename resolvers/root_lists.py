@@ -127,7 +127,7 @@ async def _page(
 ) -> Any:
     query, ordering = entry.select(arguments, info.context.loaders.company_ids)
     return await list_connection(
-        info, entry.node, ordering.id.class_, query, ordering,
+        info, entry.node, ordering.model, query, ordering,
         first=first, after=after, last=last, before=before,
     )  # fmt: skip
 

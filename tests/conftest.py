@@ -46,6 +46,18 @@ def server_url() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture
+def pg_home() -> Iterator[Path]:
+    """A folder for embedded PostgreSQL data outside pytest's basetemp (see server_url).
+
+    pytest resets its basetemp's permissions when another session starts, and the embedded
+    server, which runs as its own user, then cannot open its files.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="orders-api-serve-test-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 async def database_url(server_url: str) -> AsyncIterator[str]:
     """A fresh database per test session, migrated to head, dropped at the end."""

@@ -1,4 +1,4 @@
-"""Style is part of CI: ruff must be clean on the whole tree."""
+"""Style is part of CI: ruff must be clean on the whole tree, and mypy on the packages."""
 
 import shutil
 import subprocess
@@ -14,4 +14,15 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_ruff_is_clean(check):
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     result = subprocess.run([ruff, *check, "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean():
+    # the files and the strictness per package come from [tool.mypy] in pyproject.toml
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", "pyproject.toml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -56,9 +56,9 @@ def out_of_stock_errors(
     With the default path each error points at the product's first input line
     (`lines.2.quantity`); any other path is used as it is, for changes that take no lines.
     """
-    first_line = {}
-    for i, line in enumerate(lines):
-        first_line.setdefault(line.product_id, (i, line.product_code))
+    first_line: dict[int, tuple[int | None, str]] = {}
+    for position, line in enumerate(lines):
+        first_line.setdefault(line.product_id, (position, line.product_code))
     errors: list[DomainError] = []
     for shortage in short:
         i, code = first_line.get(shortage.product_id, (None, str(shortage.product_id)))

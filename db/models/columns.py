@@ -2,13 +2,14 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func
 from sqlalchemy.orm import Mapped, mapped_column
 
 
-def enum_column(enum: type[StrEnum], name: str, **kwargs: object) -> Mapped:  # type: ignore[type-arg]
+def enum_column(enum: type[StrEnum], name: str, **kwargs: Any) -> Mapped[Any]:
     """A VARCHAR with a named CHECK: adding a value later is an ordinary migration."""
     return mapped_column(
         sa.Enum(

@@ -83,7 +83,7 @@ async def any_key(session: AsyncSession) -> bool:
 
 async def company_ids_by_code(session: AsyncSession, codes: Collection[str]) -> dict[str, int]:
     statement = sa.select(Company.code, Company.id).where(Company.code.in_(codes))
-    return dict((await session.execute(statement)).all())  # type: ignore[arg-type]
+    return dict((await session.execute(statement)).all())
 
 
 async def all_company_ids(session: AsyncSession) -> frozenset[int]:

@@ -142,4 +142,5 @@ async def release(
 async def purge_expired(session: AsyncSession) -> int:
     """Claims past their time; the reconciler calls this every round."""
     result = await session.execute(sa.delete(_TABLE).where(_TABLE.c.expires_at < sa.func.now()))
+    # a DELETE's result is a CursorResult, which has rowcount; execute() is typed as Result
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

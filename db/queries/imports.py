@@ -31,7 +31,7 @@ from db.models import (
 )
 
 Key = tuple[int, str, str]  # an imported order's identity: (company id, source, external id)
-Row = Mapping[str, Any]
+Row = Mapping[Any, Any]  # names to values; Any keys, as a RowMapping also takes columns
 
 _ORDERS, _LINES, _DISCOUNTS = Order.__table__, OrderLine.__table__, Discount.__table__
 _MAX_PARAMETERS = 30_000  # PostgreSQL's wire protocol allows 32,767 per statement
@@ -307,19 +307,22 @@ async def references(
 ) -> References:
     """Seven SELECTs, whatever the payload's size; `named` holds the values per kind."""
     companies = await companies_by_code(session, named["companies"], company_ids=company_ids)
-    scope = {"scope": Partner.company_id, "scope_ids": [row.id for row in companies.values()]}
-    partners = await rows_by_value(session, Partner.code, named["partners"], **scope)
-    clients = await rows_by_value(session, Partner.external_id, named["clients"], **scope)
+    ids = [row.id for row in companies.values()]
+    scope = Partner.company_id
+    partners = await rows_by_value(
+        session, Partner.code, named["partners"], scope=scope, scope_ids=ids
+    )
+    clients = await rows_by_value(
+        session, Partner.external_id, named["clients"], scope=scope, scope_ids=ids
+    )
     partner_ids = {row.id for rows in (*partners.values(), *clients.values()) for row in rows}
     return References(
         companies=companies,
         partners=partners,
         clients=clients,
-        products=await _owned(session, Product, named["products"], scope["scope_ids"]),
-        seasons=await _owned(session, Season, named["seasons"], scope["scope_ids"]),
-        payment_methods=await _owned(
-            session, PaymentMethod, named["payment_methods"], scope["scope_ids"]
-        ),
+        products=await _owned(session, Product, named["products"], ids),
+        seasons=await _owned(session, Season, named["seasons"], ids),
+        payment_methods=await _owned(session, PaymentMethod, named["payment_methods"], ids),
         addresses=await rows_by_value(
             session,
             Address.external_id,

@@ -47,8 +47,11 @@ def filter_from_json(stored: dict[str, Any]) -> OrderListFilter:
         statuses=None if statuses is None else [OrderStatus(s) for s in statuses],
         type=OrderType(stored["type"]) if stored.get("type") else None,
         search=stored.get("search"),
-        **{name: stored.get(name) for name in _IDS},
-        **{
+        company_ids=stored.get("company_ids"),
+        client_ids=stored.get("client_ids"),
+        agent_ids=stored.get("agent_ids"),
+        season_ids=stored.get("season_ids"),
+        **{  # type: ignore[arg-type]  # the three instants, each datetime | None
             name: datetime.fromisoformat(stored[name]) if stored.get(name) else None
             for name in _INSTANTS
         },

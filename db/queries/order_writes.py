@@ -34,7 +34,7 @@ def touch(order: Order, actor: str) -> None:
     """
     order.updated_by = actor
     order.version += 1
-    order.updated_at = sa.func.clock_timestamp()  # type: ignore[assignment]
+    order.updated_at = sa.func.clock_timestamp()
 
 
 async def get_for_update(
@@ -72,7 +72,7 @@ async def discounts_of(session: AsyncSession, order_id: int) -> list[Discount]:
 
 async def product_codes(session: AsyncSession, product_ids: Collection[int]) -> dict[int, str]:
     statement = sa.select(Product.id, Product.code).where(Product.id.in_(product_ids))
-    return dict((await session.execute(statement)).all())  # type: ignore[arg-type]
+    return dict((await session.execute(statement)).all())
 
 
 async def number_taken(

@@ -33,6 +33,7 @@ async def forget(session: AsyncSession, keys: Collection[str]) -> int:
     if not keys:
         return 0
     result = await session.execute(sa.delete(_TABLE).where(_TABLE.c.key.in_(list(keys))))
+    # a DELETE's result is a CursorResult, which has rowcount; execute() is typed as Result
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -15,7 +15,7 @@ async def available(session: AsyncSession, product_ids: Collection[int]) -> dict
     statement = sa.select(StockItem.product_id, StockItem.on_hand - StockItem.reserved).where(
         StockItem.product_id.in_(product_ids)
     )
-    return dict((await session.execute(statement)).all())  # type: ignore[arg-type]
+    return dict((await session.execute(statement)).all())
 
 
 async def lock_items(session: AsyncSession, product_ids: Collection[int]) -> dict[int, StockItem]:
@@ -94,7 +94,7 @@ async def held_quantities(
     )
     if lock:
         statement = statement.with_for_update()
-    return dict((await session.execute(statement)).all())  # type: ignore[arg-type]
+    return dict((await session.execute(statement)).all())
 
 
 async def apply_effect(

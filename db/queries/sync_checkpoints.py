@@ -3,13 +3,13 @@
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Order, OrderSyncState, SyncCheckpoint
+from db.models import OrderSyncState, SyncCheckpoint
 
 
 async def get_checkpoint(
@@ -65,8 +65,15 @@ async def acknowledge(
     return checkpoint
 
 
+class SentOrder(Protocol):
+    """An order as it was sent: the read graph's, or a row."""
+
+    id: int
+    updated_at: datetime
+
+
 async def record_sent(
-    session: AsyncSession, *, key_id: str, integration: str, orders: Sequence[Order]
+    session: AsyncSession, *, key_id: str, integration: str, orders: Sequence[SentOrder]
 ) -> None:
     """These orders, in these versions, were just sent to the integration: not yet acknowledged."""
     if not orders:

@@ -1,7 +1,7 @@
 """Client (a business partner with the CLIENT role) and its addresses."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -14,10 +14,14 @@ from graphql_schema.enums import PartnerRoleEnum
 from graphql_schema.linked import linked
 from graphql_schema.rows import RowNode
 
-Order = Annotated["Order", strawberry.lazy("graphql_schema.orders.types")]
-QuickOrderSuggestion = Annotated[
-    "QuickOrderSuggestion", strawberry.lazy("graphql_schema.orders.quick_orders")
-]
+if TYPE_CHECKING:  # the classes themselves; Strawberry resolves the lazy names at run time
+    from graphql_schema.orders.quick_orders import QuickOrderSuggestion
+    from graphql_schema.orders.types import Order
+else:
+    Order = Annotated["Order", strawberry.lazy("graphql_schema.orders.types")]
+    QuickOrderSuggestion = Annotated[
+        "QuickOrderSuggestion", strawberry.lazy("graphql_schema.orders.quick_orders")
+    ]
 
 
 @strawberry.type(description="A postal address of a business partner.")
@@ -40,7 +44,7 @@ class Address(RowNode):
 class Partner:
     code: str = strawberry.field(description="Partner code, unique per company.")
     external_id: str | None = strawberry.field(description="The partner's id in the ERP.")
-    roles: list[PartnerRoleEnum]  # type: ignore[valid-type]
+    roles: list[PartnerRoleEnum]
     tax_id: str | None = strawberry.field(description="DNI / RUC or other tax id.")
     name: str
     email: str | None

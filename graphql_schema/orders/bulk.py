@@ -145,8 +145,8 @@ class ImportOrderInput:
     billing_address_external_id: str | None = strawberry.field(
         default=None, description="External id of one of the client's billing addresses."
     )
-    status: OrderStatusEnum = strawberry.field(  # type: ignore[valid-type]
-        default=OrderStatusEnum.PENDING,  # type: ignore[attr-defined]
+    status: OrderStatusEnum = strawberry.field(
+        default=OrderStatusEnum.PENDING,
         description="Taken as history: no transition is checked and no stock moves; the lines'"
         " deliveredQuantity must agree with it.",
     )
@@ -155,8 +155,8 @@ class ImportOrderInput:
         description="The status by the company's own remote id (setStatusMapping); it wins"
         " over status when sent.",
     )
-    type: OrderTypeEnum = strawberry.field(  # type: ignore[valid-type]
-        default=OrderTypeEnum.DOMESTIC,  # type: ignore[attr-defined]
+    type: OrderTypeEnum = strawberry.field(
+        default=OrderTypeEnum.DOMESTIC,
         description="INTERNATIONAL orders get the customs note in their observations.",
     )
     description: str | None = None
@@ -170,7 +170,7 @@ class ImportOrderInput:
     shipped_at: str | None = strawberry.field(default=None, description=_DATE)
     delivered_at: str | None = strawberry.field(default=None, description=_DATE)
     cancelled_at: str | None = strawberry.field(default=None, description=_DATE)
-    cancellation_reason: CancellationReasonEnum | None = strawberry.field(  # type: ignore[valid-type]
+    cancellation_reason: CancellationReasonEnum | None = strawberry.field(
         default=None, description="For a CANCELLED order; OTHER when omitted."
     )
     cancellation_note: str | None = None
@@ -199,8 +199,9 @@ class BulkImportOrdersInput:
     )
 
 
-ImportOutcomeEnum = strawberry.enum(
-    ImportOutcome,
+ImportOutcomeEnum = ImportOutcome  # registered as is (strawberry.enum returns the class)
+strawberry.enum(
+    ImportOutcomeEnum,
     name="ImportOutcome",
     description="What an import did with one order: CREATED, UPDATED (its content differed;"
     " lines replaced), UNCHANGED (same content as stored: nothing written), or FAILED (see"
@@ -213,7 +214,7 @@ class ImportOrderResult:
     index: int = strawberry.field(description="Position of the order in input.orders, from 0.")
     source: str
     external_id: str
-    status: ImportOutcomeEnum  # type: ignore[valid-type]
+    status: ImportOutcomeEnum
     changed_fields: list[str] = strawberry.field(
         description="For UPDATED: which of the order's fields changed, e.g. status, lines."
     )

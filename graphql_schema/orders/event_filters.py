@@ -14,6 +14,6 @@ class OrderEventFilter:
     company_ids: list[relay.GlobalID] | None = strawberry.field(
         default=None, description="Only these companies' events (within your key's)."
     )
-    kinds: list[OrderEventKindEnum] | None = strawberry.field(  # type: ignore[valid-type]
+    kinds: list[OrderEventKindEnum] | None = strawberry.field(
         default=None, description="Only these kinds, e.g. CONFIRMED, DELIVERED."
     )

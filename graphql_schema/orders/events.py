@@ -16,9 +16,9 @@ class OrderEvent(RowNode):
     model = models.OrderEvent
 
     id: relay.NodeID[int]
-    kind: OrderEventKindEnum  # type: ignore[valid-type]
-    status_before: OrderStatusEnum | None  # type: ignore[valid-type]
-    status_after: OrderStatusEnum | None  # type: ignore[valid-type]
+    kind: OrderEventKindEnum
+    status_before: OrderStatusEnum | None
+    status_after: OrderStatusEnum | None
     actor: str | None = strawberry.field(description="Who made the change (an API key name).")
     occurred_at: datetime
     details: JSON = strawberry.field(

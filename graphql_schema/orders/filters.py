@@ -23,10 +23,10 @@ class OrderSort(Enum):
 
 @strawberry.input(description="Filters on the orders list; all given filters must match.")
 class OrderFilter:
-    status: list[OrderStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
+    status: list[OrderStatusEnum] | None = strawberry.field(
         default=None, description="Any of these statuses."
     )
-    type: OrderTypeEnum | None = None  # type: ignore[valid-type]
+    type: OrderTypeEnum | None = None
     company_ids: list[strawberry.ID] | None = None
     client_ids: list[strawberry.ID] | None = None
     agent_ids: list[strawberry.ID] | None = None

@@ -50,7 +50,7 @@ class CreateOrderInput:
     billing_address_id: relay.GlobalID | None = strawberry.field(
         default=None, description="One of the client's addresses flagged for billing."
     )
-    type: OrderTypeEnum = OrderTypeEnum.DOMESTIC  # type: ignore[valid-type]
+    type: OrderTypeEnum = OrderTypeEnum.DOMESTIC
     description: str | None = None
     destination: str | None = None
     observations: str | None = None
@@ -157,5 +157,5 @@ class ReturnOrderItemsInput(OrderRefInput):
 
 @strawberry.input(description="Cancel an order that is not delivered yet.")
 class CancelOrderInput(OrderRefInput):
-    reason: CancellationReasonEnum  # type: ignore[valid-type]
+    reason: CancellationReasonEnum
     note: str | None = None

@@ -51,7 +51,7 @@ class OrderLine(RowNode):
     gross_amount: Decimal = strawberry.field(description="quantity x unitPrice.")
     discount_amount: Decimal
     amount: Decimal = strawberry.field(description="Line amount after line discounts.")
-    status: LineStatusEnum  # type: ignore[valid-type]
+    status: LineStatusEnum
     delivered_quantity: int
     returned_quantity: int
     estimated_delivery_on: date | None
@@ -75,9 +75,9 @@ class Order(RowNode):
     external_id: str | None = strawberry.field(description="Id in the system it came from.")
     source: str | None = strawberry.field(description="System it came from, e.g. ERP.")
     description: str | None
-    type: OrderTypeEnum  # type: ignore[valid-type]
+    type: OrderTypeEnum
     destination: str | None
-    status: OrderStatusEnum  # type: ignore[valid-type]
+    status: OrderStatusEnum
     observations: str | None
     ordered_at: datetime
     estimated_delivery_on: date | None
@@ -85,7 +85,7 @@ class Order(RowNode):
     shipped_at: datetime | None
     delivered_at: datetime | None
     cancelled_at: datetime | None
-    cancellation_reason: CancellationReasonEnum | None  # type: ignore[valid-type]
+    cancellation_reason: CancellationReasonEnum | None
     cancellation_note: str | None
     currency: str
     tax_rate: Decimal
@@ -147,4 +147,4 @@ class Order(RowNode):
             )
             return [from_rows(OrderSyncState, found.get(i, [])) for i in order_ids]
 
-        return await ctx.loaders.keyed("sync_states", load).load(self.id)  # type: ignore[no-any-return]
+        return await ctx.loaders.keyed("sync_states", load).load(self.id)

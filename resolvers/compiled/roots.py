@@ -133,7 +133,7 @@ async def _list(
     query, ordering = ROOT_LISTS[name].select(kwargs, context.loaders.company_ids)
     connection_type = object_type(field.type)
     envelope = walk.subfields(connection_type, details)
-    node_selections = _node_selections(walk, connection_type, envelope, ordering.id.class_)
+    node_selections = _node_selections(walk, connection_type, envelope, ordering.model)
     columns = [_node_column(selection, context) for selection in node_selections.values()]
     rows = await page_of_nodes(context.session, query, ordering, request, columns)
     page = _Page(page_from(rows, request), ordering, list(node_selections), context.raw_json)

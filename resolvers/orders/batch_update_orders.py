@@ -5,7 +5,7 @@ refused item changes nothing and does not undo the items before it.
 """
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from app.context import AppContext, Info
@@ -43,7 +43,7 @@ async def batch_update_orders(
     info: Info, input: BatchUpdateOrdersInput
 ) -> BatchUpdateOrdersPayload:
     ctx = info.context
-    lists = {
+    lists: dict[BatchAction, Sequence[Any]] = {
         BatchAction.CONFIRM: input.confirm,
         BatchAction.DELIVER: input.deliver,
         BatchAction.RETURN: input.return_,

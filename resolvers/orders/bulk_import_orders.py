@@ -5,7 +5,7 @@ checked completely before anything is written, so a refused order leaves nothing
 others go on; the whole call commits once.
 """
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -42,7 +42,7 @@ async def bulk_import_orders(info: Info, input: BulkImportOrdersInput) -> BulkIm
     async with unit_of_work(ctx.session):
         plans = await bulk_import(ctx, input.orders)
     updated = [plan.order_id for plan in plans if plan.outcome is ImportOutcome.UPDATED]
-    for row in await queries.orders_by_ids(ctx.session, updated):
+    for row in await queries.orders_by_ids(ctx.session, [i for i in updated if i is not None]):
         ctx.loaders.after_write(models.Order, row)
     return BulkImportOrdersPayload(results=[plan.result() for plan in plans])
 
@@ -113,13 +113,14 @@ class Plan:
         )
 
     def result(self) -> ImportOrderResult:
-        failed = self.outcome in (None, ImportOutcome.FAILED)
+        status = ImportOutcome.FAILED if self.outcome is None else self.outcome
+        failed = status is ImportOutcome.FAILED
         errors = imports.under(("orders", self.index), self.errors)
         return ImportOrderResult(
             index=self.index,
             source=self.source,
             external_id=self.external_id,
-            status=ImportOutcome.FAILED if failed else self.outcome,
+            status=status,
             changed_fields=[input_path((name,)) for name in self.changed],
             errors=[UserError.from_domain(error) for error in errors],
             order_id=None if failed else self.order_id,
@@ -260,6 +261,7 @@ def _rows(
         CancellationReason.OTHER if status is OrderStatus.CANCELLED else None
     )
     ordered_at = instants["ordered_at"]
+    assert ordered_at is not None  # required, and _rows runs only when check_order found no error
     plan.order = {
         "company_id": company.id, "number": given.number or given.external_id,
         "series": given.series, "external_id": given.external_id, "source": given.source,
@@ -302,7 +304,7 @@ def _discount_text_errors(rows: list[dict[str, Any]], path: tuple[Any, ...]) -> 
 
 def _refuse_repeats(plans: list[Plan]) -> None:
     """An identity, number or series may appear once per call: every repeat is refused."""
-    keys = {
+    keys: dict[tuple[str, str], list[Hashable | None]] = {
         ("external_id", "this source and external id"): [plan.key for plan in plans],
         ("number", "this number"): [_scoped(plan, "number") for plan in plans],
         ("series", "this series"): [_scoped(plan, "series") for plan in plans],
@@ -414,6 +416,7 @@ async def _write(ctx: AppContext, plans: list[Plan]) -> None:
     line_ids = await queries.insert_lines(session, line_rows)
     discounts = []
     for plan in written:
+        assert plan.order_id is not None  # written: the plans that have an id
         owner = {"order_id": plan.order_id, "order_line_id": None}
         discounts += [owner | row for row in plan.header_discounts]
         for line, line_discounts in zip(plan.lines, plan.line_discounts, strict=True):
@@ -426,7 +429,7 @@ async def _write(ctx: AppContext, plans: list[Plan]) -> None:
 
 def _event(plan: Plan, actor: str) -> dict[str, Any]:
     created = plan.outcome is ImportOutcome.CREATED
-    details = {
+    details: dict[str, Any] = {
         "import": "created" if created else "updated",
         "source": plan.source,
         "externalId": plan.external_id,

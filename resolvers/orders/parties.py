@@ -77,5 +77,5 @@ async def _load(loader: Any, row_id: int | None) -> Any:
     return None if row_id is None else await loader.load(row_id)
 
 
-def _fields(row: Any, view: type) -> dict[str, Any]:
+def _fields(row: Any, view: type[new_order.AddressView]) -> dict[str, Any]:
     return {name: getattr(row, name) for name in view.__slots__}

@@ -31,4 +31,4 @@ async def remote_statuses(
             message = "no order status of the company has this remote id (setStatusMapping)"
             problems.append(NotFound(message, path=("status_remote_id",)))
         else:
-            order.status = OrderStatusEnum[status]
+            order.status = OrderStatusEnum(status)

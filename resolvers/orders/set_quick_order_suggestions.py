@@ -1,5 +1,7 @@
 """setQuickOrderSuggestions: check every item against the client's company, replace the list."""
 
+from typing import Any
+
 from app.context import AppContext, Info
 from app.domain.errors import DomainError, DomainErrors, NotFound
 from app.domain.imports import Suggestion, suggestion_errors
@@ -54,7 +56,7 @@ async def replace(ctx: AppContext, input: SetQuickOrderSuggestionsInput) -> mode
             item.units if item.units is not None else (product.units_per_package if product else 1)
         )
         product_id = product.id if product else None
-        displays = [] if item.display_in_group is None else item.display_in_group
+        displays: Any = [] if item.display_in_group is None else item.display_in_group
         items.append(Suggestion(item.product_code, product_id, units, item.quantity, displays))
     errors.extend(suggestion_errors(items))
     if errors:

@@ -5,7 +5,7 @@ from typing import Any
 from strawberry import Some, relay
 
 from app.context import AppContext, Info
-from app.domain.errors import DomainError, DomainErrors, Invalid, VersionConflict
+from app.domain.errors import DomainError, DomainErrors, Invalid
 from app.domain.lifecycle import Action, ensure_allowed
 from app.domain.vocabulary import OrderEventKind
 from db import models
@@ -13,7 +13,12 @@ from db.constraints import length_errors
 from db.queries import order_events, order_writes
 from db.queries.order_writes import touch
 from graphql_schema.errors import input_path
-from graphql_schema.orders.inputs import DiscountInput, OrderLineInput, UpdateOrderInput
+from graphql_schema.orders.inputs import (
+    DiscountInput,
+    OrderLineInput,
+    OrderRefInput,
+    UpdateOrderInput,
+)
 from graphql_schema.orders.payloads import OrderPayload
 from resolvers.orders.locking import locked_order, order_payload
 from resolvers.orders.parties import check_parties
@@ -33,9 +38,7 @@ async def update_order(info: Info, input: UpdateOrderInput) -> OrderPayload:
 
 
 async def update(ctx: AppContext, input: UpdateOrderInput) -> models.Order:
-    order = await locked_order(ctx, input)
-    if order.version != input.version:
-        raise VersionConflict(f"the order is at version {order.version}", path=("version",))
+    order = await locked_order(ctx, OrderRefInput(id=input.id, version=input.version))
     ensure_allowed(Action.UPDATE, order.status)
     changed = [name for name in (*_PLAIN, *_LINKS, "lines", "discounts", "shipping_amount")
                if getattr(input, name) is not None]  # fmt: skip
@@ -152,6 +155,13 @@ class _Given:
 
 class _Parties:
     """The order's links as they will be: given ones from the input, the rest as stored."""
+
+    client_id: relay.GlobalID
+    agent_id: relay.GlobalID | None
+    season_id: relay.GlobalID | None
+    payment_method_id: relay.GlobalID | None
+    shipping_address_id: relay.GlobalID | None
+    billing_address_id: relay.GlobalID | None
 
     def __init__(self, order: models.Order, input: UpdateOrderInput) -> None:
         types = {"agent_id": "Agent", "season_id": "Season", "payment_method_id": "PaymentMethod",

@@ -169,6 +169,21 @@ async def test_update_at_a_stale_version_conflicts_and_changes_nothing(gql, orde
     assert await read_order(gql, order["id"], DETAILS) == order
 
 
+async def test_update_from_a_version_read_before_another_change_gets_the_one_conflict(gql, order):
+    # the version is checked once, where the order is locked, with the message every mutation
+    # gives (updateOrder used to carry a second check with its own wording)
+    moved = (await update(gql, order, description="first"))["order"]
+
+    payload = await update(gql, order, description="second")
+
+    message = "the order is at version 2, not 1; read it again"
+    assert payload == {
+        "order": None,
+        "errors": [{"code": "VERSION_CONFLICT", "field": "version", "message": message}],
+    }
+    assert await read_order(gql, order["id"], DETAILS) == moved
+
+
 async def test_a_refused_update_reports_its_lines_and_changes_nothing(gql, shop, order):
     lines = [line_input(shop.products[0], 0)]
 

@@ -99,8 +99,8 @@ def _gone(pid: int) -> bool:
     return not _alive(pid)
 
 
-def test_sigterm_stops_the_server_and_its_embedded_postgres(tmp_path, serve):
-    data_dir = tmp_path / "pgdata"
+def test_sigterm_stops_the_server_and_its_embedded_postgres(pg_home, serve):
+    data_dir = pg_home / "pgdata"
     server = serve(free_port(), data_dir)
     server.ready()
     postgres = _postmaster_pid(data_dir)
@@ -112,8 +112,8 @@ def test_sigterm_stops_the_server_and_its_embedded_postgres(tmp_path, serve):
     assert _gone(postgres), "the embedded PostgreSQL outlived the server"
 
 
-def test_a_second_serve_on_a_taken_port_says_so_and_leaves_the_first_alone(tmp_path, serve):
-    port, data_dir = free_port(), tmp_path / "pgdata"
+def test_a_second_serve_on_a_taken_port_says_so_and_leaves_the_first_alone(pg_home, serve):
+    port, data_dir = free_port(), pg_home / "pgdata"
     first = serve(port, data_dir)
     first.ready()
     postgres = _postmaster_pid(data_dir)
@@ -133,8 +133,8 @@ def test_a_second_serve_on_a_taken_port_says_so_and_leaves_the_first_alone(tmp_p
     assert _alive(postgres)
 
 
-def test_two_servers_share_one_embedded_postgres_and_the_last_one_out_stops_it(tmp_path, serve):
-    data_dir = tmp_path / "pgdata"
+def test_two_servers_share_one_embedded_postgres_and_the_last_one_out_stops_it(pg_home, serve):
+    data_dir = pg_home / "pgdata"
     first = serve(free_port(), data_dir)
     first.ready()
     second = serve(free_port(), data_dir)

@@ -19,8 +19,8 @@ from tests.served import served
 QUERY = {"query": "{ orders(first: 1) { totalCount } }"}
 
 
-async def test_a_database_that_goes_away_and_comes_back_is_served_again(tmp_path):
-    postgres = EmbeddedPostgres(tmp_path / "pgdata")
+async def test_a_database_that_goes_away_and_comes_back_is_served_again(pg_home):
+    postgres = EmbeddedPostgres(pg_home / "pgdata")
     url = await asyncio.to_thread(postgres.start)
     try:
         await upgrade_async(url)
