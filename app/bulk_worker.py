@@ -136,7 +136,7 @@ class BulkWorker:
         items: Sequence[BulkOperationItem],
     ) -> dict[str, Any] | None:
         """The kind's mutation for these items in a savepoint; None, nothing kept, if it broke."""
-        from graphql_schema.schema import schema  # the schema imports the app's context
+        from resolvers.roots.schema import schema  # the schema imports the app's context
 
         savepoint = await connection.begin_nested()
         work = LockedAsyncSession(

@@ -255,8 +255,8 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
     from app.lifespan import database
     from db.engine import make_engine, make_sessionmaker
     from db.queries.api_keys import all_company_ids
-    from graphql_schema.library_internals import graphql_schema_of
-    from graphql_schema.schema import schema
+    from graphql_schema.machinery.library_internals import graphql_schema_of
+    from resolvers.roots.schema import schema
 
     path = Path(args.file)
     try:
@@ -332,7 +332,7 @@ mutation Import($orders: [ImportOrderInput!]!) {
 
 
 def export_schema(_: Settings, args: argparse.Namespace) -> None:
-    from graphql_schema.schema import schema
+    from resolvers.roots.schema import schema
 
     sdl = schema.as_str() + "\n"
     if args.output == "-":

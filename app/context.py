@@ -13,7 +13,7 @@ from app.domain.rate_limit import RateLimiter
 from app.event_stream import EventStream
 from app.settings import Settings
 from app.stock_guard import GuardedStock, InventoryGuard, stock_for
-from resolvers.dataloaders import Loaders
+from db.loaders import Loaders
 
 
 @dataclass(slots=True)

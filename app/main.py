@@ -39,8 +39,8 @@ from app.settings import Settings, get_settings
 from db.availability import RETRY_AFTER_S, describe
 from db.queries import pending_undos
 from db.queries import stock as stock_queries
-from graphql_schema.library_internals import UnsetType
-from graphql_schema.schema import schema
+from graphql_schema.machinery.library_internals import UnsetType
+from resolvers.roots.schema import schema
 
 log = logging.getLogger(__name__)
 

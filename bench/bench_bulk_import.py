@@ -30,7 +30,7 @@ from db import models
 from db.embedded import EmbeddedPostgres
 from db.engine import make_engine, make_sessionmaker
 from db.scratch import scratch_database
-from graphql_schema.schema import schema
+from resolvers.roots.schema import schema
 
 IMPORT = """
 mutation Import($input: BulkImportOrdersInput!) {

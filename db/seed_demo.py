@@ -295,7 +295,7 @@ class _Generator:
     def _digits(self, pattern: str) -> str:
         return "".join(str(self.rng.randrange(10)) if ch == "#" else ch for ch in pattern)
 
-    # --- reference data --------------------------------------------------------------------------
+    # --- the catalog ------------------------------------------------------------------------------
 
     def _company(self, country: Country) -> _Company:
         at = self.reference_created_at

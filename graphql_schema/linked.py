@@ -16,7 +16,7 @@ from app.context import Info
 from db.base import Base
 from db.graph import Children, One, PagedChildren
 from graphql_schema.connection import Connection, child_connection
-from graphql_schema.library_internals import StrawberryField, runtime_class
+from graphql_schema.machinery.library_internals import StrawberryField, runtime_class
 from graphql_schema.rows import from_row, from_rows
 
 T = TypeVar("T")

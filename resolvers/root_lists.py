@@ -1,6 +1,6 @@
 """The root lists, once: each one's node type and scoped SELECT, for both read paths.
 
-`graphql_schema/query.py` makes the Query fields from this table (`root_list_field`), and the
+`resolvers/roots/query.py` makes the Query fields from this table (`root_list_field`), and the
 compiled read path (resolvers/compiled/roots.py) compiles exactly the lists named here, through
 the same `select` the reference resolvers page through.
 """
@@ -16,7 +16,7 @@ from app.context import Info
 from app.domain.vocabulary import PartnerRole
 from db import models
 from db.pagination import Ordering
-from db.queries import reference
+from db.queries import catalog
 from graphql_schema.agents.types import Agent
 from graphql_schema.clients.types import Client
 from graphql_schema.companies.types import Company
@@ -52,22 +52,22 @@ def _orders(arguments: dict[str, Any], scope: frozenset[int]) -> tuple[Select[An
 
 def _companies(arguments: dict[str, Any], scope: frozenset[int]) -> tuple[Select[Any], Ordering]:
     search = arguments.get("search")
-    return reference.select_companies(company_ids=scope, search=search), reference.COMPANIES
+    return catalog.select_companies(company_ids=scope, search=search), catalog.COMPANIES
 
 
 def _partners(role: PartnerRole) -> ListSelect:
     def select(arguments: dict[str, Any], scope: frozenset[int]) -> tuple[Select[Any], Ordering]:
-        query = reference.select_partners(
+        query = catalog.select_partners(
             role, company_ids=scope, only_companies=_only(arguments), search=arguments.get("search")
         )
-        return query, reference.PARTNERS
+        return query, catalog.PARTNERS
 
     return select
 
 
 def _owned(model: Any, ordering: Ordering) -> ListSelect:
     def select(arguments: dict[str, Any], scope: frozenset[int]) -> tuple[Select[Any], Ordering]:
-        query = reference.select_owned(
+        query = catalog.select_owned(
             model,
             company_ids=scope,
             only_companies=_only(arguments),
@@ -92,13 +92,11 @@ ROOT_LISTS: dict[str, RootList] = {
     "companies": RootList(Company, _companies, "search"),
     "clients": RootList(Client, _partners(PartnerRole.CLIENT), "search_in_companies"),
     "agents": RootList(Agent, _partners(PartnerRole.REPRESENTATIVE), "search_in_companies"),
-    "products": RootList(
-        Product, _owned(models.Product, reference.PRODUCTS), "search_in_companies"
-    ),
-    "seasons": RootList(Season, _owned(models.Season, reference.SEASONS), "search_in_companies"),
+    "products": RootList(Product, _owned(models.Product, catalog.PRODUCTS), "search_in_companies"),
+    "seasons": RootList(Season, _owned(models.Season, catalog.SEASONS), "search_in_companies"),
     "paymentMethods": RootList(
         PaymentMethod,
-        _owned(models.PaymentMethod, reference.PAYMENT_METHODS),
+        _owned(models.PaymentMethod, catalog.PAYMENT_METHODS),
         "search_in_companies",
     ),
 }

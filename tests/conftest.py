@@ -20,7 +20,7 @@ from db import models
 from db.embedded import EmbeddedPostgres
 from db.engine import LockedAsyncSession
 from db.scratch import scratch_database
-from graphql_schema.schema import schema
+from resolvers.roots.schema import schema
 from tests.factories import Factory
 
 # a compiled read that breaks fails its test instead of quietly answering the reference way

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GATE = ROOT / "graphql_schema" / "library_internals.py"
+GATE = ROOT / "graphql_schema" / "machinery" / "library_internals.py"
 INTERNAL = re.compile(
     r"from strawberry\.(types|schema|extensions\.utils)\.|from graphql\.execution\.|"
     r"\._schema\b|__strawberry_definition__|schema_converter"
@@ -20,7 +20,9 @@ def test_no_module_but_the_gate_uses_library_internals():
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if INTERNAL.search(line)
     ]
-    assert offenders == [], "use graphql_schema/library_internals.py:\n" + "\n".join(offenders)
+    assert offenders == [], "use graphql_schema/machinery/library_internals.py:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_every_internal_the_gate_imports_says_why():

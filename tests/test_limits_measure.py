@@ -4,8 +4,8 @@ import pytest
 from graphql import get_introspection_query, parse, validate
 
 from app.settings import Settings
-from graphql_schema.limits import INTROSPECTION_COST, Bounds, Measures, exceeded, measure
-from graphql_schema.schema import schema
+from graphql_schema.machinery.limits import INTROSPECTION_COST, Bounds, Measures, exceeded, measure
+from resolvers.roots.schema import schema
 
 BOUNDS = Bounds(max_depth=10, max_aliases=5, max_cost=1000, default_page=20, list_factor=10)
 

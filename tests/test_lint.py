@@ -1,4 +1,4 @@
-"""Style is part of CI: ruff must be clean on the whole tree, and mypy on the packages."""
+"""Style is part of CI: ruff on the whole tree, mypy on the packages, and the import layers."""
 
 import shutil
 import subprocess
@@ -25,4 +25,11 @@ def test_mypy_is_clean():
         capture_output=True,
         text=True,
     )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_layers_are_kept():
+    """resolvers > graphql_schema > db, and pure domain rules ([tool.importlinter])."""
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([str(lint_imports)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from graphql_schema.schema import schema
+from resolvers.roots.schema import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 

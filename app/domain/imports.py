@@ -17,10 +17,10 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from app.domain import money, storable
+from app.domain.catalog import name_errors
 from app.domain.deliveries import LineQuantities, line_status
 from app.domain.errors import DomainError, InputPath, Invalid, LimitExceeded, NotUnique
 from app.domain.new_order import MAX_LINES
-from app.domain.reference import name_errors
 from app.domain.vocabulary import LineStatus, OrderStatus
 
 MAX_ITEMS = 1000  # orders per bulkImportOrders call, items per batchUpdateOrders call

@@ -1,4 +1,4 @@
-"""Reference data a company sells with: products, seasons, payment methods."""
+"""The catalog a company sells with: products, seasons, payment methods."""
 
 from datetime import date
 from decimal import Decimal

@@ -13,7 +13,8 @@ from app.domain.imports import MAX_ITEMS, ImportOutcome
 from db import models
 from graphql_schema.enums import CancellationReasonEnum, OrderStatusEnum, OrderTypeEnum
 from graphql_schema.errors import UserError
-from graphql_schema.library_internals import (
+from graphql_schema.linked import load_one
+from graphql_schema.machinery.library_internals import (
     InputContext,
     LazyType,
     StrawberryList,
@@ -21,7 +22,6 @@ from graphql_schema.library_internals import (
     definition_of,
     has_object_definition,
 )
-from graphql_schema.linked import load_one
 from graphql_schema.orders.inputs import (
     CancelOrderInput,
     ConfirmOrderInput,

@@ -14,7 +14,7 @@ from db import models
 from db.queries import bulk_operations
 from graphql_schema.bulk_operations.inputs import BulkOperationPayload, StartBulkImportInput
 from graphql_schema.bulk_operations.types import BulkOperation
-from graphql_schema.input_json import to_json
+from graphql_schema.machinery.input_json import to_json
 from graphql_schema.orders.bulk import BatchUpdateOrdersInput
 from graphql_schema.rows import from_row
 from resolvers.outcome import in_transaction

@@ -1,8 +1,8 @@
 """createClient: check everything at once, insert the partner and its addresses, answer."""
 
 from app.context import AppContext, Info
+from app.domain.catalog import address_errors, partner_errors, roles_after
 from app.domain.errors import DomainError
-from app.domain.reference import address_errors, partner_errors, roles_after
 from app.domain.vocabulary import PartnerRole
 from db import models
 from db.queries import partners

@@ -5,8 +5,8 @@ from collections.abc import Sequence
 from strawberry import relay
 
 from app.context import AppContext, Info
+from app.domain.catalog import address_errors, kept_address_errors, partner_errors, roles_after
 from app.domain.errors import DomainError, Invalid
-from app.domain.reference import address_errors, kept_address_errors, partner_errors, roles_after
 from app.domain.vocabulary import PartnerRole
 from db import models
 from db.queries import partners

@@ -1,8 +1,8 @@
 """createCompany: check, insert, answer."""
 
 from app.context import Info
+from app.domain.catalog import code_errors, currency_errors, name_errors, tax_rate_errors
 from app.domain.errors import DomainErrors, NotUnique
-from app.domain.reference import code_errors, currency_errors, name_errors, tax_rate_errors
 from db import models
 from db.constraints import length_errors
 from db.queries.codes import code_taken

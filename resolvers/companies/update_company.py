@@ -1,11 +1,11 @@
 """updateCompany: load, check, change, answer. Omitted fields keep their value."""
 
 from app.context import Info
+from app.domain.catalog import code_errors, currency_errors, name_errors, tax_rate_errors
 from app.domain.errors import DomainErrors, NotFound, NotUnique
-from app.domain.reference import code_errors, currency_errors, name_errors, tax_rate_errors
 from db import models
 from db.constraints import length_errors
-from db.queries import reference
+from db.queries import catalog
 from db.queries.codes import code_taken
 from graphql_schema.companies.inputs import CompanyPayload, UpdateCompanyInput
 from graphql_schema.companies.types import Company
@@ -21,7 +21,7 @@ async def update_company(info: Info, input: UpdateCompanyInput) -> CompanyPayloa
 
     async def work() -> models.Company:
         company_id = input_id(input.id, "Company", ("id",))
-        row = await reference.company_for_update(
+        row = await catalog.company_for_update(
             ctx.session, company_id, company_ids=ctx.loaders.company_ids
         )
         if row is None:

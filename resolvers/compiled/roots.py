@@ -30,8 +30,8 @@ from db.pagination import Ordering, Page, PageArgumentError, count, page_from
 from db.queries.orders import first_two
 from graphql_schema.connection import page_request
 from graphql_schema.errors import QueryInputError
-from graphql_schema.input_values import refuse_unstorable_arguments
-from graphql_schema.library_internals import (
+from graphql_schema.machinery.input_values import refuse_unstorable_arguments
+from graphql_schema.machinery.library_internals import (
     FieldDetails,
     collect_fields,
     convert_arguments,
@@ -109,7 +109,7 @@ async def execute_compiled(
 
 
 def _permitted(walk: Walk, root: str, context: AppContext) -> bool:
-    """The root field's own scope permissions (graphql_schema/query.py), as declared there."""
+    """The root field's own scope permissions (resolvers/roots/query.py), as declared there."""
     permissions = strawberry_fields("Query", walk.schema)[root].permission_classes
     return all(
         issubclass(permission, ScopePermission) and context.principal.allows(permission.scope)

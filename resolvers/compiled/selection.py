@@ -37,8 +37,8 @@ from db.graph_json import (
 )
 from db.pagination import PageArgumentError
 from graphql_schema.connection import page_request
-from graphql_schema.library_internals import FieldDetails, StrawberryField
 from graphql_schema.linked import graph_link
+from graphql_schema.machinery.library_internals import FieldDetails, StrawberryField
 from resolvers.compiled.walk import (
     NotCompilable,
     Walk,

@@ -18,7 +18,7 @@ from graphql.utilities import get_operation_ast
 from strawberry import Schema
 
 from app.settings import Settings
-from graphql_schema.library_internals import (
+from graphql_schema.machinery.library_internals import (
     FieldDetails,
     FragmentDetails,
     StrawberryField,

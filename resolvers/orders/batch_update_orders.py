@@ -13,7 +13,7 @@ from app.domain.errors import ErrorCode
 from app.domain.imports import size_errors
 from db import models
 from graphql_schema.errors import UserError, input_path
-from graphql_schema.input_values import unstorable_values
+from graphql_schema.machinery.input_values import unstorable_values
 from graphql_schema.orders.bulk import (
     BatchAction,
     BatchOrderResult,

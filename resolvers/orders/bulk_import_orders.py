@@ -23,7 +23,7 @@ from db.constraints import violated_unique_field
 from db.engine import unit_of_work
 from db.queries import imports as queries
 from graphql_schema.errors import UserError, input_path
-from graphql_schema.input_values import unstorable_values
+from graphql_schema.machinery.input_values import unstorable_values
 from graphql_schema.orders.bulk import (
     BulkImportOrdersInput,
     BulkImportOrdersPayload,

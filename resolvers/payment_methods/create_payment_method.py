@@ -1,7 +1,7 @@
 """createPaymentMethod: check everything at once, insert, answer."""
 
 from app.context import Info
-from app.domain.reference import payment_method_errors
+from app.domain.catalog import payment_method_errors
 from db import models
 from db.queries.codes import save_checked
 from graphql_schema.payment_methods.inputs import CreatePaymentMethodInput, PaymentMethodPayload

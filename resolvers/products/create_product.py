@@ -1,7 +1,7 @@
 """createProduct: check everything at once, insert, answer."""
 
 from app.context import Info
-from app.domain.reference import product_errors
+from app.domain.catalog import product_errors
 from db import models
 from db.queries.codes import save_checked
 from graphql_schema.products.inputs import CreateProductInput, ProductPayload

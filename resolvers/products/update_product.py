@@ -1,7 +1,7 @@
 """updateProduct: lock, check everything at once, change, answer; omitted fields stay."""
 
 from app.context import Info
-from app.domain.reference import product_errors
+from app.domain.catalog import product_errors
 from db import models
 from db.queries.codes import lock_in_scope, save_checked
 from graphql_schema.products.inputs import ProductPayload, UpdateProductInput

@@ -1,7 +1,7 @@
 """createSeason: check everything at once, insert, answer."""
 
 from app.context import Info
-from app.domain.reference import season_errors
+from app.domain.catalog import season_errors
 from db import models
 from db.queries.codes import save_checked
 from graphql_schema.rows import from_row

@@ -1,7 +1,7 @@
 """updateSeason: lock, check everything at once, change, answer. Omitted fields keep their value."""
 
 from app.context import Info
-from app.domain.reference import season_errors
+from app.domain.catalog import season_errors
 from db import models
 from db.queries.codes import lock_in_scope, save_checked
 from graphql_schema.rows import from_row

@@ -1,8 +1,8 @@
 """setStatusMapping: a company's own id and label for one status, so its ERP can map codes."""
 
 from app.context import AppContext, Info
+from app.domain.catalog import name_errors
 from app.domain.errors import DomainErrors, Invalid, NotFound, NotUnique
-from app.domain.reference import name_errors
 from app.domain.status_catalog import CATALOGS, StatusKind
 from db.models import StatusMapping
 from db.queries import status_mappings

@@ -12,7 +12,7 @@ from app.api_keys import KeyWatch, revoke_key
 from app.settings import get_settings
 from db.engine import unit_of_work
 from db.models import ApiKey
-from db.queries import api_keys, reference
+from db.queries import api_keys, catalog
 from tests.access.conftest import codes_of, data, http, post, running
 
 COMPANIES = "{ companies { totalCount } }"
@@ -22,13 +22,13 @@ COMPANIES = "{ companies { totalCount } }"
 def resolver_calls(monkeypatch):
     """Counts calls of the companies list's query builder: did a resolver run?"""
     calls = []
-    original = reference.select_companies
+    original = catalog.select_companies
 
     def spy(*args, **kwargs):
         calls.append(args)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(reference, "select_companies", spy)
+    monkeypatch.setattr(catalog, "select_companies", spy)
     return calls
 
 

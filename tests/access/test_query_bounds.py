@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from db import models
-from db.queries import reference
-from graphql_schema.limits import INTROSPECTION_COST
+from db.queries import catalog
+from graphql_schema.machinery.limits import INTROSPECTION_COST
 from tests.access.conftest import answer, codes_of, data, http, post, running, unique
 
 DEPTH, ALIASES, TOKENS, COST = 5, 3, 200, 100
@@ -302,7 +302,7 @@ async def test_unexpected_errors_are_masked_with_the_request_id(
     def broken(*args, **kwargs):
         raise RuntimeError("secret SQL here: SELECT * FROM api_keys")
 
-    monkeypatch.setattr(reference, "select_companies", broken)
+    monkeypatch.setattr(catalog, "select_companies", broken)
     headers = {"x-request-id": given_id} if given_id else {}
     async with running(settings_for()) as app:
         issued = await keys.issue()

@@ -15,10 +15,10 @@ from strawberry.types.base import get_object_definition
 
 from app.auth import SCOPES, Principal
 from db import models
-from graphql_schema.mutation import Mutation
 from graphql_schema.permissions import ScopePermission
-from graphql_schema.query import Query
-from graphql_schema.schema import schema
+from resolvers.roots.mutation import Mutation
+from resolvers.roots.query import Query
+from resolvers.roots.schema import schema
 from tests.access.conftest import codes_of, post, unique
 
 ERRORS = "errors { code field message }"

@@ -19,9 +19,9 @@ from app.context import build_context
 from app.settings import Settings
 from db import models
 from db.engine import LockedAsyncSession
-from graphql_schema.bulk_mutation import BulkMutation
-from graphql_schema.mutation import Mutation
-from graphql_schema.schema import NODE_TYPES, OrdersSchema, schema
+from resolvers.roots.bulk_mutation import BulkMutation
+from resolvers.roots.mutation import Mutation
+from resolvers.roots.schema import NODE_TYPES, OrdersSchema, schema
 from tests.conftest import GraphQLClient
 
 BULK_FIELDS = ("bulkImportOrders", "batchUpdateOrders", "setQuickOrderSuggestions")

@@ -8,11 +8,11 @@ in REFERENCE_ONLY, with the reason, or this test fails.
 from graphql import GraphQLObjectType
 
 from db import graph
-from graphql_schema.library_internals import graphql_schema_of
 from graphql_schema.linked import graph_link
-from graphql_schema.schema import schema
+from graphql_schema.machinery.library_internals import graphql_schema_of
 from resolvers.compiled.selection import REFERENCE_ONLY
 from resolvers.compiled.walk import strawberry_fields
+from resolvers.roots.schema import schema
 
 ROOTS = {"Query", "Mutation", "Subscription"}
 ENVELOPE = {"nodes", "totalCount", "edges", "pageInfo"}  # a connection's, built by the path

@@ -15,7 +15,7 @@ from app.settings import Settings
 from app.stock_guard import InventoryGuard
 from db import models
 from db.engine import LockedAsyncSession
-from graphql_schema.schema import schema
+from resolvers.roots.schema import schema
 from tests.factories import Factory
 
 

@@ -15,7 +15,7 @@ from app.export_worker import ExportWorker
 from app.importer import check_types, read_orders, run_import
 from app.settings import Settings
 from db import models
-from graphql_schema.schema import schema
+from resolvers.roots.schema import schema
 from tests.bulk.conftest import Caller
 from tests.factories import Factory
 

@@ -25,7 +25,7 @@ from db import models
 from db.engine import LockedAsyncSession
 from db.scratch import scratch_database
 from db.seed_demo import seed_demo
-from graphql_schema.schema import schema
+from resolvers.roots.schema import schema
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -25,7 +25,7 @@ from app.settings import Settings
 from app.stock_guard import InventoryGuard
 from db import models
 from db.engine import LockedAsyncSession, make_engine, make_sessionmaker
-from graphql_schema.schema import schema
+from resolvers.roots.schema import schema
 from tests.factories import Factory
 from tests.served import free_port
 

@@ -18,7 +18,7 @@ from app.api_keys import issue_key
 from app.observability import configure_logging
 from app.settings import Settings
 from db import models
-from db.queries import reference
+from db.queries import catalog
 from tests.served import served
 
 
@@ -40,7 +40,7 @@ async def test_a_masked_errors_log_line_carries_the_request_id_the_client_saw(
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in the companies query")
 
-    monkeypatch.setattr(reference, "select_companies", broken)
+    monkeypatch.setattr(catalog, "select_companies", broken)
     async with AsyncSession(engine) as session:
         key = await issue_key(session, name="json-logs", company_codes=None, scopes=["admin"])
     settings = Settings(  # type: ignore[call-arg]

@@ -20,7 +20,7 @@ from app.context import build_context
 from app.domain.vocabulary import OrderStatus
 from app.settings import Settings
 from db.engine import LockedAsyncSession
-from graphql_schema.schema import schema
+from resolvers.roots.schema import schema
 from tests.api.test_create_order import Shop, gid, make_shop
 from tests.factories import Factory
 

@@ -1,4 +1,4 @@
-"""SQL for reading reference data lists: companies, partners, products, seasons, payment methods."""
+"""SQL for reading the catalog lists: companies, partners, products, seasons, payment methods."""
 
 from collections.abc import Collection
 from typing import Any

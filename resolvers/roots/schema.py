@@ -1,4 +1,4 @@
-"""The schema object: `strawberry export-schema graphql_schema.schema:schema` points here."""
+"""The schema object: `strawberry export-schema resolvers.roots.schema:schema` points here."""
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
@@ -10,24 +10,24 @@ from graphql_schema.bulk_operations.types import BulkOperation
 from graphql_schema.clients.types import Address, Client
 from graphql_schema.companies.types import Company
 from graphql_schema.errors import should_mask
-from graphql_schema.extensions import (
+from graphql_schema.machinery.extensions import (
     ClientErrors,
-    CompiledReads,
     Observed,
     ParsingAndIntrospection,
     QueryBudget,
     RepetitionThenValidation,
     token_limit_extensions,
 )
-from graphql_schema.mutation import Mutation
 from graphql_schema.orders.events import OrderEvent
 from graphql_schema.orders.shipments import Delivery, Return
 from graphql_schema.orders.types import Order, OrderLine
 from graphql_schema.payment_methods.types import PaymentMethod
 from graphql_schema.products.types import Product
-from graphql_schema.query import Query
 from graphql_schema.seasons.types import Season
-from graphql_schema.subscription import Subscription
+from resolvers.compiled.extension import CompiledReads
+from resolvers.roots.mutation import Mutation
+from resolvers.roots.query import Query
+from resolvers.roots.subscription import Subscription
 
 NODE_TYPES = [
     Address, Agent, BulkOperation, Client, Company, Delivery, Order, OrderEvent, OrderLine,

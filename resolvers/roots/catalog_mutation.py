@@ -1,4 +1,4 @@
-"""Mutations on reference data: companies, clients, agents, seasons, products, payment methods."""
+"""Mutations on the catalog: companies, clients, agents, seasons, products, payment methods."""
 
 from typing import Any
 
@@ -49,7 +49,7 @@ def _updates(resolver: Any, description: str) -> Any:
 
 
 @strawberry.type
-class ReferenceMutation:
+class CatalogMutation:
     create_company: CompanyPayload = strawberry.mutation(
         permission_classes=[Admin],
         resolver=create_company,

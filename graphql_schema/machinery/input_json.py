@@ -9,7 +9,7 @@ from typing import Any
 from strawberry import Some, relay
 from strawberry.utils.str_converters import to_camel_case
 
-from graphql_schema.library_internals import definition_of, has_object_definition
+from graphql_schema.machinery.library_internals import definition_of, has_object_definition
 
 
 def to_json(value: Any) -> Any:

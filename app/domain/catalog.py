@@ -1,4 +1,4 @@
-"""Rules for reference data: what a company, partner, address, season, product can be given."""
+"""Rules for the catalog: what a company, partner, address, season, product can be given."""
 
 import re
 from collections.abc import Collection, Mapping, Sequence

@@ -3,7 +3,7 @@
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLError, NoSchemaIntrospectionCustomRule
@@ -15,10 +15,9 @@ from app.observability import current_request, request_id_var
 from db.availability import database_unavailable, timed_out
 from db.engine import saved_by
 from graphql_schema.errors import client_extensions
-from graphql_schema.library_internals import OperationType, graphql_schema_of
-from graphql_schema.limits import Bounds, exceeded, measure
-from graphql_schema.repetition import repetition_exceeded
-from resolvers.compiled import execute_compiled
+from graphql_schema.machinery.library_internals import OperationType, graphql_schema_of
+from graphql_schema.machinery.limits import Bounds, exceeded, measure
+from graphql_schema.machinery.repetition import repetition_exceeded
 
 log = logging.getLogger(__name__)
 
@@ -96,40 +95,6 @@ class QueryBudget(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self._report} if self._report else {}
-
-
-class CompiledReads(SchemaExtension):
-    """Answers, once the budget let it run, a query the read graph compiles to SQL whole.
-
-    It sets the result before graphql-core would execute; every other operation runs as usual.
-    """
-
-    async def on_execute(self) -> AsyncIterator[None]:
-        execution = self.execution_context
-        context = execution.context
-        if (
-            execution.result is None
-            and context.settings.compiled_reads_enabled
-            and not context.over_websocket
-            and execution.graphql_document is not None
-        ):
-            try:
-                data = await execute_compiled(
-                    execution.schema,
-                    execution.graphql_document,
-                    execution.operation_name,
-                    execution.variables,
-                    context,
-                )
-            except Exception as error:  # COMPILED_READS_STRICT only: else it falls back
-                # as an error of the result, so it is masked and logged as any other
-                failed = GraphQLError("the compiled read path failed", original_error=error)
-                execution.result = ExecutionResult(data=None, errors=[failed])
-                data = None
-            if data is not None:
-                execution.result = ExecutionResult(data=data)
-                context.read_path = "compiled"
-        yield
 
 
 _CODE = re.compile(r"[A-Z][A-Z_]{0,31}")

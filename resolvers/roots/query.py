@@ -5,7 +5,7 @@ from strawberry import relay
 
 from graphql_schema.bulk_operations.types import BulkOperation
 from graphql_schema.connection import Connection
-from graphql_schema.input_values import refuse_unstorable_arguments_of
+from graphql_schema.machinery.input_values import refuse_unstorable_arguments_of
 from graphql_schema.orders.types import Order
 from graphql_schema.permissions import BulkWrite, OrderRead
 from graphql_schema.statuses.types import StatusCatalogEntry

@@ -19,7 +19,11 @@ from strawberry.extensions import FieldExtension
 from app.domain.errors import DomainError, InputPath, Invalid
 from app.domain.storable import SEARCH_MAX, TEXT_MAX, instant_problem, text_problem
 from graphql_schema.errors import QueryInputError, UserError, input_path
-from graphql_schema.library_internals import StrawberryField, definition_of, has_object_definition
+from graphql_schema.machinery.library_internals import (
+    StrawberryField,
+    definition_of,
+    has_object_definition,
+)
 
 
 def unstorable_values(

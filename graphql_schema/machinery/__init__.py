@@ -1,0 +1,1 @@
+"""The GraphQL machinery: bounds, extensions, input checks, library internals."""
