@@ -5,127 +5,25 @@ Settings come from the environment or a `.env` file; README.md's Settings table 
 
 import argparse
 import asyncio
-import errno
-import logging
-import os
-import signal
-import socket
 import sys
-import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Any, TypeVar
 
 from app import export_command
+from app.command_support import fail, with_session
 from app.settings import Settings, get_settings
 
 T = TypeVar("T")
 Command = Callable[[Settings, argparse.Namespace], None]
 
 
-def serve(settings: Settings, _: argparse.Namespace) -> None:
-    with _metrics_folder():  # before anything imports prometheus_client: see app/metrics.py
-        _serve(settings)
+def serve(settings: Settings, args: argparse.Namespace) -> None:
+    from app.serve import serve as run
 
-
-def _serve(settings: Settings) -> None:
-    import uvicorn
-
-    from app.api_keys import first_admin_key
-    from app.lifespan import database
-    from app.main import create_app
-    from app.observability import configure_logging
-    from db.migrate import upgrade
-
-    configure_logging(settings.log_level, settings.log_format)
-    # the port first: a second server on a taken port must not start, join or migrate anything
-    with _listen(settings.host, settings.port) as listener, database(settings) as database_url:
-        upgrade(database_url)
-        where = "DATABASE_URL" if settings.database_url else f"embedded, {settings.embedded_pg_dir}"
-        say = _announcer(settings)
-        say(f"orders-api: GraphiQL at http://{settings.host}:{settings.port}/graphql ({where})")
-        if not settings.database_url:  # a fresh local setup gets a key to start with
-            issued = _with_session(database_url, first_admin_key)
-            if issued is not None:
-                say(f"orders-api: your admin API key (shown once): {issued.plain}")
-                say('  in GraphiQL\'s Headers tab: {"Authorization": "Bearer <that key>"}')
-        # uvicorn re-raises SIGTERM once it has shut down; as SystemExit it unwinds through
-        # `database`, which then stops the embedded server instead of leaving it running
-        signal.signal(signal.SIGTERM, _exit_on_signal)
-        config = uvicorn.Config(
-            create_app(settings.model_copy(update={"database_url": database_url})),
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level,
-            log_config=None,
-            access_log=False,  # each request's line comes from RequestIdMiddleware, with more
-            # requests still running then are cancelled, so a stuck one cannot hold the exit
-            # (uvicorn types it int, but hands it to asyncio.timeout, which takes a float)
-            timeout_graceful_shutdown=settings.shutdown_grace_s,  # type: ignore[arg-type]
-        )
-        uvicorn.Server(config).run(sockets=[listener])
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    """Bound as uvicorn binds its own; a port already taken ends the command in one line."""
-    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listener.bind((host, port))
-    except OSError as error:
-        listener.close()
-        if error.errno == errno.EADDRINUSE:
-            _fail(1, f"port {port} on {host} is in use (another orders-api serve?); set PORT")
-        _fail(1, f"cannot listen on {host}:{port}: {error.strerror}")
-    return listener
-
-
-def _announcer(settings: Settings) -> Callable[[str], None]:
-    """Start-up news: printed for a terminal; a log line where every line must be JSON."""
-    if settings.log_format == "json":
-        return logging.getLogger("orders_api").info
-    return print
-
-
-@contextmanager
-def _metrics_folder() -> Iterator[None]:
-    """Metrics in the client library's multiprocess mode, in a folder of this server's own.
-
-    An operator's PROMETHEUS_MULTIPROC_DIR is used as it is (emptying it between runs is theirs
-    to do, as the library says); otherwise a fresh folder lives as long as the server.
-    """
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        yield
-        return
-    with tempfile.TemporaryDirectory(prefix="orders-api-metrics-") as folder:
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
-        try:
-            yield
-        finally:
-            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
-
-
-def _exit_on_signal(signum: int, _: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-def _with_session(database_url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run one async database job from the command line."""
-    from db.engine import make_engine, make_sessionmaker
-
-    async def run() -> T:
-        engine = make_engine(database_url, pool_size=1)
-        try:
-            async with make_sessionmaker(engine)() as session:
-                return await work(session)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    workers = args.workers if args.workers is not None else settings.workers
+    run(settings.model_copy(update={"workers": workers}))
 
 
 def keys_create(settings: Settings, args: argparse.Namespace) -> None:
@@ -138,7 +36,7 @@ def keys_create(settings: Settings, args: argparse.Namespace) -> None:
         raise SystemExit("orders-api: give --company CODE (repeatable) or --all-companies")
     with database(settings) as database_url:
         try:
-            issued = _with_session(
+            issued = with_session(
                 database_url,
                 lambda session: issue_key(
                     session, name=args.name, company_codes=companies, scopes=scopes
@@ -155,7 +53,7 @@ def keys_list(settings: Settings, _: argparse.Namespace) -> None:
     from db.queries.api_keys import list_keys
 
     with database(settings) as database_url:
-        keys = _with_session(database_url, list_keys)
+        keys = with_session(database_url, list_keys)
     for key in keys:
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
         companies = "all" if key.company_ids is None else ",".join(map(str, key.company_ids))
@@ -171,7 +69,7 @@ def keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
     from app.lifespan import database
 
     with database(settings) as database_url:
-        revoked = _with_session(database_url, lambda session: revoke_key(session, args.id))
+        revoked = with_session(database_url, lambda session: revoke_key(session, args.id))
     if not revoked:
         raise SystemExit(f"orders-api: no active key {args.id}")
     print(f"key {args.id} revoked")
@@ -199,7 +97,7 @@ def seed_demo(settings: Settings, args: argparse.Namespace) -> None:
         try:
             summary = asyncio.run(fill(database_url, orders=args.orders, progress=print))
         except DemoDataPresent as error:
-            _fail(1, f"not seeding: {error}")
+            fail(1, f"not seeding: {error}")
         print(f"orders-api: demo data in {time.perf_counter() - started:.1f}s: {summary}")
 
 
@@ -231,7 +129,7 @@ def inventory_reconcile(settings: Settings, _: argparse.Namespace) -> None:
     from app.lifespan import database
 
     with database(settings) as database_url:
-        released = _with_session(database_url, release_orphans)
+        released = with_session(database_url, release_orphans)
     for order_id, quantities in released.items():
         print(f"order {order_id}: released {quantities}")
     print(f"orders-api: {len(released)} orphaned reservation(s) released")
@@ -262,7 +160,7 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
     try:
         records = read_orders(path)
     except ImportFileError as error:
-        _fail(IMPORT_BAD_FILE, str(error))
+        fail(IMPORT_BAD_FILE, str(error))
     check_types(records, graphql_schema_of(schema))
     failures = path.with_name(path.name + ".failures.jsonl")
 
@@ -296,7 +194,7 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
         with database(settings) as database_url:
             summary, failed = asyncio.run(run(database_url))
     except (ImportStopped, SQLAlchemyError, OSError) as error:
-        _fail(IMPORT_STOPPED, f"the import stopped ({error}); run it again, nothing is duplicated")
+        fail(IMPORT_STOPPED, f"the import stopped ({error}); run it again, nothing is duplicated")
     write_failures(failures, failed)
     print(
         f"orders-api: {summary.created} created, {summary.updated} updated,"
@@ -305,12 +203,6 @@ def import_orders(settings: Settings, args: argparse.Namespace) -> None:
     if summary.failed:
         print(f"orders-api: failures written to {failures}")
         raise SystemExit(IMPORT_SOME_FAILED)
-
-
-def _fail(code: int, message: str) -> NoReturn:
-    """One line on stderr and the given exit status (SystemExit with a text always exits 1)."""
-    print(f"orders-api: {message}", file=sys.stderr)
-    raise SystemExit(code)
 
 
 IMPORT_SOME_FAILED, IMPORT_BAD_FILE, IMPORT_STOPPED = 1, 2, 3
@@ -350,6 +242,7 @@ SERVE_SETTINGS = """settings that matter (environment or .env):
   DB_POOL_SIZE            connections per process (10)
   STATEMENT_TIMEOUT_S     longest one SQL statement may run (5)
   SHUTDOWN_GRACE_S        on SIGTERM, how long requests in flight may finish (10)
+  WORKERS                 server processes on the port, sharing budgets and metrics (1)
   LOG_LEVEL               debug, info, warning or error (info)
   LOG_FORMAT              text (a terminal) or json (one object per line)
   METRICS_TOKEN           bearer token for /metrics; unset, loopback clients only
@@ -367,6 +260,8 @@ def main(argv: list[str] | None = None) -> None:
         description="Serve GraphQL at http://HOST:PORT/graphql, migrating the database first.",
         epilog=SERVE_SETTINGS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    ).add_argument(
+        "--workers", type=int, default=None, help="server processes sharing the port (WORKERS, 1)"
     )
     commands.add_parser("migrate", help="apply database migrations")
     seed = commands.add_parser("seed-demo", help="fill an empty database with demo data")

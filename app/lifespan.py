@@ -17,6 +17,7 @@ from app.inventory.http_client import HttpStock
 from app.metrics import count_statements, process_exited, sample_every
 from app.reconciler import Reconciler
 from app.settings import Settings
+from app.shared_budget import SharedRateLimiter
 from app.stock_guard import GuardedStock, InventoryGuard
 from db.embedded import EmbeddedPostgres
 from db.engine import make_engine, make_sessionmaker
@@ -36,6 +37,19 @@ def database(settings: Settings) -> Iterator[str]:
         yield embedded.start()
     finally:
         embedded.stop()
+
+
+def _rate_limiter(settings: Settings) -> RateLimiter | SharedRateLimiter:
+    """The keys' cost budgets: this process's own, or shared by a server's workers."""
+    if settings.rate_limit_shared_file is not None:
+        return SharedRateLimiter(
+            settings.rate_limit_shared_file,
+            capacity=settings.rate_limit_capacity,
+            restore_rate=settings.rate_limit_restore_rate,
+        )
+    return RateLimiter(
+        capacity=settings.rate_limit_capacity, restore_rate=settings.rate_limit_restore_rate
+    )
 
 
 def lifespan(settings: Settings) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
@@ -68,10 +82,7 @@ def lifespan(settings: Settings) -> Callable[[Starlette], AbstractAsyncContextMa
             app.state.inventory_guard = InventoryGuard.from_settings(settings)
             app.state.event_stream = EventStream(database_url)
             app.state.grant_cache = GrantCache(database_url, ttl_s=settings.api_key_cache_ttl_s)
-            app.state.rate_limiter = RateLimiter(
-                capacity=settings.rate_limit_capacity,
-                restore_rate=settings.rate_limit_restore_rate,
-            )
+            app.state.rate_limiter = _rate_limiter(settings)
             app.state.inventory_http = (
                 httpx.AsyncClient(
                     base_url=settings.inventory_url,

@@ -7,6 +7,7 @@ saw. Code logs through the standard library; structlog renders the JSON lines.
 """
 
 import logging
+import os
 import sys
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -53,6 +54,12 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+def _process(_: Any, __: str, event: EventDict) -> EventDict:
+    """Which server process wrote the line: several workers share one log."""
+    event["pid"] = os.getpid()
+    return event
+
+
 def _request_fields(_: Any, __: str, event: EventDict) -> EventDict:
     """A structlog processor: the running request's fields, under whatever the line itself says."""
     request = current_request.get()
@@ -78,6 +85,7 @@ def _json_formatter() -> logging.Formatter:
             structlog.stdlib.add_logger_name,
             structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
             structlog.stdlib.ExtraAdder(),
+            _process,
             _request_fields,
         ],
         processors=[

@@ -17,6 +17,12 @@ class Settings(BaseSettings):
     )
     embedded_pg_dir: Path = Field(default=Path(".orders-api/pgdata"))
     host: str = "127.0.0.1"
+    workers: int = Field(
+        default=1, ge=1, le=64, description="Server processes sharing the port (serve)."
+    )
+    rate_limit_shared_file: Path | None = Field(
+        default=None, description="Set by serve for its workers: the shared cost budgets."
+    )
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["text", "json"] = Field(
