@@ -352,6 +352,24 @@ def _isoformat(column: Any) -> sa.ColumnElement[str]:
     return seconds + fraction + sa.literal("+00:00", sa.Text)
 
 
+SCOPE_PARAMETER = "scope_company_ids"
+
+
+def json_column_bound(selection: Selection, *, as_text: bool) -> sa.ColumnElement[Any]:
+    """json_column for a statement built once and run many times.
+
+    The companies are bound at execution, as the `scope_company_ids` parameter.
+    """
+    expression, serial = _built(selection)
+    json = BuiltJson(expression, serial, scope_parameter())
+    return sa.cast(json, sa.Text) if as_text else json
+
+
+def scope_parameter() -> sa.BindParameter[Any]:
+    """The caller's companies as one array parameter, given when the statement runs."""
+    return sa.bindparam(SCOPE_PARAMETER, type_=_COMPANY_IDS)
+
+
 def json_column(
     selection: Selection, company_ids: Collection[int], *, as_text: bool
 ) -> sa.ColumnElement[Any]:

@@ -3,6 +3,7 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from app.domain.vocabulary import OrderStatus, OrderType
+from db.graph_json import SCOPE_PARAMETER, Selection, json_column_bound, scope_parameter
 from db.models import Order, Partner
 from db.pagination import Ordering
 from db.queries.text_search import contains_text
@@ -123,6 +125,36 @@ def select_order(order_id: int, *, company_ids: Collection[int]) -> Select[Any]:
 def select_orders_by_number(number: str, *, company_ids: Collection[int]) -> Select[Any]:
     """Numbers are unique per company, so a caller with several companies may match several."""
     return sa.select(Order).where(Order.number == number, Order.company_id.in_(company_ids))
+
+
+@lru_cache(maxsize=256)
+def order_json_statement(selection: Selection, *, by_number: bool, as_text: bool) -> Select[Any]:
+    """Query.order's one statement on the compiled path, built once per selection.
+
+    Run it with `compiled_order`: the order's id (or number) and the companies are parameters,
+    so repeated requests skip building SQL and PostgreSQL sees one statement text.
+    """
+    scope = scope_parameter()
+    key = Order.number if by_number else Order.id
+    return (
+        sa.select(json_column_bound(selection, as_text=as_text))
+        .where(key == sa.bindparam("order_key"), Order.company_id == sa.any_(scope))
+        .limit(2)
+    )
+
+
+async def compiled_order(
+    session: AsyncSession,
+    selection: Selection,
+    key: int | str,
+    *,
+    company_ids: Collection[int],
+    as_text: bool,
+) -> list[Any]:
+    """Up to two orders' JSON for `key` (an id, or a number: several companies may use it)."""
+    statement = order_json_statement(selection, by_number=isinstance(key, str), as_text=as_text)
+    parameters = {"order_key": key, SCOPE_PARAMETER: sorted(company_ids)}
+    return list((await session.scalars(statement, parameters)).all())
 
 
 async def first_two(session: AsyncSession, statement: Select[Any]) -> list[Any]:

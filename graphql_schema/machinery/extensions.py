@@ -4,9 +4,16 @@ import logging
 import re
 import time
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, NoSchemaIntrospectionCustomRule
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    parse,
+)
 from strawberry.extensions import MaskErrors, SchemaExtension, ValidationCache
 
 from app.error_boundary import UNAVAILABLE_MESSAGE
@@ -265,6 +272,41 @@ class ParsingAndIntrospection(SchemaExtension):
         yield
 
 
+@lru_cache(maxsize=256)
+def parsed(
+    query: str, max_tokens: int, max_field_repeats: int, max_directives: int
+) -> tuple[DocumentNode, tuple[str, int, int] | None]:
+    """A document parsed once, with the first repetition bound it passes (or None).
+
+    Bounded, like Strawberry's own caches, so unique documents cannot grow it without end; a
+    syntax error is raised, not kept.
+    """
+    document = parse(query, max_tokens=max_tokens)
+    problem = repetition_exceeded(
+        document, max_field_repeats=max_field_repeats, max_directives=max_directives
+    )
+    return document, problem
+
+
+def _parsed_for(execution: Any) -> tuple[DocumentNode, tuple[str, int, int] | None]:
+    settings = execution.context.settings
+    return parsed(
+        execution.query,
+        settings.max_query_tokens,
+        settings.max_field_repeats,
+        settings.max_directives,
+    )
+
+
+class ParseOnce(SchemaExtension):
+    """A repeated document is not parsed again, nor its repetition bounds counted again."""
+
+    def on_parse(self) -> Iterator[None]:
+        execution = self.execution_context
+        execution.graphql_document = _parsed_for(execution)[0]
+        yield
+
+
 class RepetitionThenValidation(ValidationCache):
     """Refuses a document with too many copies of a field or directives, before validating it.
 
@@ -273,13 +315,8 @@ class RepetitionThenValidation(ValidationCache):
 
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
-        settings = execution.context.settings
         assert execution.graphql_document is not None
-        problem = repetition_exceeded(
-            execution.graphql_document,
-            max_field_repeats=settings.max_field_repeats,
-            max_directives=settings.max_directives,
-        )
+        problem = _parsed_for(execution)[1]
         if problem is None:
             yield from super().on_validate()
             return

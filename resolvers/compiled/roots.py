@@ -27,7 +27,7 @@ from db import models
 from db.base import Base
 from db.graph_json import Selection, json_column, page_of_nodes
 from db.pagination import Ordering, Page, PageArgumentError, count, page_from
-from db.queries.orders import first_two
+from db.queries.orders import compiled_order
 from graphql_schema.connection import page_request
 from graphql_schema.errors import QueryInputError
 from graphql_schema.machinery.input_values import refuse_unstorable_arguments
@@ -47,7 +47,7 @@ from resolvers.compiled.walk import (
     strawberry_fields,
     walk_for,
 )
-from resolvers.orders.queries import order_query
+from resolvers.orders.queries import order_lookup
 from resolvers.root_lists import ROOT_LISTS
 
 log = logging.getLogger(__name__)
@@ -183,15 +183,15 @@ async def _order(
 ) -> Any:
     """Query.order: the order's JSON from one statement, or null."""
     kwargs = _root_arguments(walk, "order", field, details)
-    statement = order_query(
+    key, scope = order_lookup(
         kwargs.get("id"),
         kwargs.get("number"),
         kwargs.get("company_id"),
         company_ids=context.loaders.company_ids,
     )
     selection = node_selection(walk, object_type(field.type), models.Order, details)
-    found = await first_two(
-        context.session, statement.with_only_columns(_node_column(selection, context))
+    found = await compiled_order(
+        context.session, selection, key, company_ids=scope, as_text=context.raw_json
     )
     if len(found) > 1:
         raise NotCompilable("several orders have this number: the reference path says so")

@@ -29,20 +29,32 @@ async def order(
     return from_row(Order, rows[0]) if rows else None
 
 
-def order_query(
+def order_lookup(
     id: str | None, number: str | None, company_id: str | None, *, company_ids: frozenset[int]
-) -> Select[Any]:
-    """order(id | number) as a scoped SELECT; the compiled read path shares it."""
+) -> tuple[int | str, frozenset[int]]:
+    """order(id | number)'s key (an order id, or a number) and the companies to look in.
+
+    Both read paths look an order up through this, so they refuse the same arguments.
+    """
     if (id is None) == (number is None):
         raise QueryInputError("id", "pass either id or number")
     if id is not None:
-        order_id = decode_id(id, "Order", argument="id")
-        return order_queries.select_order(order_id, company_ids=company_ids)
+        return decode_id(id, "Order", argument="id"), company_ids
     scope = company_ids
     if company_id is not None:
         scope = scope & {decode_id(company_id, "Company", argument="companyId")}
     assert number is not None
-    return order_queries.select_orders_by_number(number, company_ids=scope)
+    return number, scope
+
+
+def order_query(
+    id: str | None, number: str | None, company_id: str | None, *, company_ids: frozenset[int]
+) -> Select[Any]:
+    """order(id | number) as a scoped SELECT."""
+    key, scope = order_lookup(id, number, company_id, company_ids=company_ids)
+    if isinstance(key, int):
+        return order_queries.select_order(key, company_ids=scope)
+    return order_queries.select_orders_by_number(key, company_ids=scope)
 
 
 def orders_query(

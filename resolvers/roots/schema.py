@@ -2,7 +2,6 @@
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
-from strawberry.extensions import ParserCache
 from strawberry.types import ExecutionContext
 
 from graphql_schema.agents.types import Agent
@@ -13,6 +12,7 @@ from graphql_schema.errors import should_mask
 from graphql_schema.machinery.extensions import (
     ClientErrors,
     Observed,
+    ParseOnce,
     ParsingAndIntrospection,
     QueryBudget,
     RepetitionThenValidation,
@@ -60,7 +60,7 @@ schema = OrdersSchema(
     extensions=[
         Observed,
         ParsingAndIntrospection,
-        lambda: ParserCache(maxsize=256),
+        ParseOnce,
         lambda: RepetitionThenValidation(maxsize=256),
         QueryBudget,
         CompiledReads,

@@ -524,3 +524,25 @@ async def test_a_number_two_companies_use_gets_the_reference_paths_error(
     assert [error.formatted for error in compiled.errors] == [
         error.formatted for error in reference.errors
     ]
+
+
+async def test_a_repeated_order_read_reuses_its_built_statement(
+    db_session, settings, sql_statements, order_graph
+):
+    """The statement is built once per selection; later reads only bind the id and companies."""
+    from db.queries.orders import order_json_statement
+    from graphql_schema.machinery.extensions import parsed
+
+    (order_id, _), (other_id, _), *_ = await _order_ids(db_session, settings)
+    client = _client(db_session, settings, compiled=True)
+    query = "query One($id: ID) { order(id: $id) { number lines { quantity } } }"
+    await client(query, {"id": order_id})
+    built, parses = order_json_statement.cache_info(), parsed.cache_info()
+    sql_statements.clear()
+    again = await client(query, {"id": other_id})
+
+    assert again.errors is None
+    assert order_json_statement.cache_info().hits == built.hits + 1
+    assert order_json_statement.cache_info().misses == built.misses
+    assert parsed.cache_info().misses == parses.misses  # nor parsed again
+    assert len([text for text in sql_statements if "FROM orders" in text]) == 1
