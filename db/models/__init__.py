@@ -12,6 +12,7 @@ from db.models.product import PaymentMethod, Product, Season
 from db.models.quick_order import QuickOrderSuggestion
 from db.models.shipment import Delivery, DeliveryItem, Return, ReturnItem
 from db.models.stock import StockItem, StockMovement, StockReservation
+from db.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Address",
@@ -37,4 +38,7 @@ __all__ = [
     "StockItem",
     "StockMovement",
     "StockReservation",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]
