@@ -16,6 +16,7 @@ from app.metrics import count_statements, process_exited, sample_every
 from app.reconciler import Reconciler
 from app.settings import Settings
 from app.stock_guard import GuardedStock, InventoryGuard
+from app.webhook_worker import WebhookWorker
 from db.embedded import EmbeddedPostgres
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_async
@@ -106,10 +107,20 @@ def lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                     undo_log=app.state.undo_log,
                 )
                 worker = asyncio.create_task(background.run(stop), name="bulk-worker")
+            delivering = (
+                asyncio.create_task(
+                    WebhookWorker(engine, settings, guard=app.state.inventory_guard).run(stop),
+                    name="webhook-worker",
+                )
+                if settings.webhook_worker_enabled
+                else None
+            )
             try:
                 yield
             finally:
                 stop.set()
+                if delivering is not None:
+                    await delivering
                 await reconciling
                 await sampling
                 process_exited()

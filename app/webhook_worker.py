@@ -1,0 +1,162 @@
+"""The webhook worker, one in every server process: claims due deliveries and makes attempts.
+
+Deliveries are leased (SKIP LOCKED, then next_attempt_at moved past the attempt's timeout), so
+processes share the outbox without waiting on each other and no transaction stays open while
+a receiver answers. A process that dies mid-attempt leaves the lease to run out; the delivery
+is then attempted again with the same event id: at least once, never lost.
+"""
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.domain.webhooks import DeliveryStatus, Verdict, after_failure, verdict
+from app.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_GIVEN_UP
+from app.settings import Settings
+from app.stock_guard import InventoryGuard
+from app.webhook_delivery import Answer, post, render
+from app.webhook_urls import url_refusal
+from db.availability import OutageLog
+from db.engine import make_sessionmaker
+from db.queries import webhooks
+from db.queries.webhooks import Claimed
+
+log = logging.getLogger(__name__)
+
+
+class WebhookWorker:
+    def __init__(
+        self, engine: AsyncEngine, settings: Settings, *, guard: InventoryGuard | None = None
+    ) -> None:
+        self.settings = settings
+        self.guard = guard or InventoryGuard.from_settings(settings)
+        self._sessions = make_sessionmaker(engine)
+        self._outages = OutageLog(log, "webhook worker")
+        timeout = settings.webhook_attempt_timeout_s
+        # past the attempt's own timeout and the body's rendering: a live worker keeps its lease
+        self.lease = timedelta(seconds=timeout * 2 + 30)
+        self.http = httpx.AsyncClient(
+            timeout=timeout,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=settings.webhook_batch_size),
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until `stop` is set, resting when nothing is due."""
+        try:
+            while not stop.is_set():
+                try:
+                    worked = await self.run_once()
+                except Exception as error:
+                    if not self._outages.failed(error):
+                        log.exception("webhook worker: claiming deliveries failed")
+                    worked = False
+                else:
+                    self._outages.worked()
+                if not worked:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), self.settings.webhook_poll_interval_s)
+        finally:
+            await self.http.aclose()
+
+    async def run_once(self) -> bool:
+        """Attempt one batch of due deliveries at once; False when none was due."""
+        async with self._sessions() as session, session.begin():
+            claimed = await webhooks.claim_due(
+                session, self.settings.webhook_batch_size, self.lease
+            )
+        if not claimed:
+            return False
+        results = await asyncio.gather(
+            *(self._deliver(delivery) for delivery in claimed), return_exceptions=True
+        )
+        for delivery, result in zip(claimed, results, strict=True):
+            if isinstance(result, Exception) and not self._outages.failed(result):
+                # left leased: it is tried again when the lease runs out
+                log.error("webhook worker: delivery %s failed: %r", delivery.delivery_id, result)
+        return True
+
+    async def _deliver(self, claimed: Claimed) -> None:
+        body = claimed.body
+        if body is None:
+            async with self._sessions() as session:
+                body = await render(session, claimed, self.settings, self.guard)
+        refusal = await url_refusal(
+            claimed.url, allow_private=self.settings.webhook_allow_private_urls
+        )
+        if refusal is not None:
+            answer = Answer(None, 0, None, f"not sent: the URL {refusal}")
+            WEBHOOK_ATTEMPTS.labels("refused").inc()
+        else:
+            answer = await post(self.http, claimed, body, self.settings.webhook_attempt_timeout_s)
+        await self._record(claimed, body, answer, counted=refusal is not None)
+
+    async def _record(self, claimed: Claimed, body: str, answer: Answer, *, counted: bool) -> None:
+        outcome = verdict(answer.status_code)
+        if not counted:
+            WEBHOOK_ATTEMPTS.labels(outcome.value).inc()
+        retry_in_ms = None
+        async with self._sessions() as session, session.begin():
+            if outcome is Verdict.DELIVERED:
+                settled = await webhooks.settle(
+                    session, claimed.delivery_id, status=DeliveryStatus.DELIVERED, body=body
+                )
+                await webhooks.endpoint_succeeded(session, claimed.endpoint_id)
+            elif outcome is Verdict.GONE:
+                settled = await webhooks.settle(
+                    session, claimed.delivery_id, status=DeliveryStatus.FAILED, body=body
+                )
+                await self._disable(session, claimed, "the endpoint answered 410 Gone")
+                WEBHOOK_GIVEN_UP.inc()
+            else:
+                await webhooks.endpoint_failed(session, claimed.endpoint_id)
+                now = await webhooks.now(session)
+                since = await webhooks.failing_since(session, claimed.endpoint_id) or now
+                plan = after_failure(
+                    now=now,
+                    created_at=claimed.created_at,
+                    attempts=claimed.attempt_count + 1,
+                    failing_since=since,
+                    base_s=self.settings.webhook_retry_base_s,
+                    max_delay_s=self.settings.webhook_retry_max_delay_s,
+                    window_s=self.settings.webhook_retry_window_s,
+                    disable_after_s=self.settings.webhook_disable_after_s,
+                )
+                if plan.retry_at is None:
+                    settled = await webhooks.settle(
+                        session, claimed.delivery_id, status=DeliveryStatus.FAILED, body=body
+                    )
+                    WEBHOOK_GIVEN_UP.inc()
+                else:
+                    retry_in_ms = int((plan.retry_at - now).total_seconds() * 1000)
+                    settled = await webhooks.settle(
+                        session,
+                        claimed.delivery_id,
+                        status=DeliveryStatus.PENDING,
+                        body=body,
+                        next_attempt_at=plan.retry_at,
+                    )
+                if plan.disable_endpoint:
+                    await self._disable(
+                        session,
+                        claimed,
+                        "failing for longer than WEBHOOK_DISABLE_AFTER_S without a success",
+                    )
+            if settled:  # else the endpoint was deleted, or another worker settled it
+                await webhooks.record_attempt(
+                    session,
+                    claimed.delivery_id,
+                    status_code=answer.status_code,
+                    duration_ms=answer.duration_ms,
+                    response_snippet=answer.snippet,
+                    error=answer.error,
+                    retry_in_ms=retry_in_ms,
+                )
+
+    async def _disable(self, session: AsyncSession, claimed: Claimed, reason: str) -> None:
+        if await webhooks.disable_endpoint(session, claimed.endpoint_id, reason):
+            log.warning("webhook endpoint %s disabled: %s", claimed.endpoint_id, reason)
