@@ -8,11 +8,17 @@ from graphql_schema.input_values import refuse_unstorable_values
 from graphql_schema.inventory_mutation import InventoryMutation
 from graphql_schema.order_mutation import OrderMutation
 from graphql_schema.reference_mutation import ReferenceMutation
+from graphql_schema.webhook_mutation import WebhookMutation
 
 
 @strawberry.type
 class Mutation(
-    OrderMutation, BulkMutation, BulkOperationMutation, InventoryMutation, ReferenceMutation
+    OrderMutation,
+    BulkMutation,
+    BulkOperationMutation,
+    InventoryMutation,
+    ReferenceMutation,
+    WebhookMutation,
 ):
     pass
 

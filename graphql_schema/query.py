@@ -11,13 +11,15 @@ from graphql_schema.connection import Connection
 from graphql_schema.input_values import refuse_unstorable_arguments_of
 from graphql_schema.orders.types import Order
 from graphql_schema.payment_methods.types import PaymentMethod
-from graphql_schema.permissions import BulkWrite, OrderRead
+from graphql_schema.permissions import BulkWrite, OrderRead, WebhookManage
 from graphql_schema.products.types import Product
 from graphql_schema.seasons.types import Season
+from graphql_schema.webhooks.types import WebhookEndpoint
 from resolvers import global_ids
 from resolvers.bulk_operations import queries as bulk_operation_queries
 from resolvers.orders import queries as order_queries
 from resolvers.reference import queries as reference_queries
+from resolvers.webhooks import queries as webhook_queries
 
 
 @strawberry.type
@@ -52,6 +54,16 @@ class Query:
         permission_classes=[BulkWrite],
         resolver=bulk_operation_queries.bulk_operations_list,
         description="Your background jobs, newest first.",
+    )
+    webhook_endpoint: WebhookEndpoint | None = strawberry.field(
+        permission_classes=[WebhookManage],
+        resolver=webhook_queries.webhook_endpoint,
+        description="One of your companies' webhook endpoints, with its deliveries.",
+    )
+    webhook_endpoints: Connection[WebhookEndpoint] = strawberry.field(
+        permission_classes=[WebhookManage],
+        resolver=webhook_queries.webhook_endpoints,
+        description="Your companies' webhook endpoints, oldest first.",
     )
     companies: Connection[Company] = strawberry.field(
         permission_classes=[OrderRead], resolver=reference_queries.companies
