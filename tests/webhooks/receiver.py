@@ -43,8 +43,9 @@ class Received:
 
 
 class Receiver:
-    def __init__(self, statuses: Iterable[int] = ()) -> None:
+    def __init__(self, statuses: Iterable[int] = (), delay_s: float = 0.0) -> None:
         self.statuses = list(statuses)  # answered in turn; 200 once they run out
+        self.delay_s = delay_s  # a slow receiver, so deliveries overlap
         self.received: list[Received] = []
         self.url = ""
         self._arrived = asyncio.Event()
@@ -54,6 +55,8 @@ class Receiver:
         self.received.append(Received(dict(request.headers), body, time.monotonic()))
         self._arrived.set()
         status = self.statuses.pop(0) if self.statuses else 200
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
         return Response(f"answer {status}", status_code=status)
 
     async def wait_for(self, done: Callable[[list[Received]], bool], ceiling_s: float = 60) -> None:
@@ -70,9 +73,9 @@ class Receiver:
 
 @asynccontextmanager
 async def receiving(
-    statuses: Iterable[int] = (), *, port: int | None = None
+    statuses: Iterable[int] = (), *, port: int | None = None, delay_s: float = 0.0
 ) -> AsyncIterator[Receiver]:
-    receiver = Receiver(statuses)
+    receiver = Receiver(statuses, delay_s)
     port = port or free_port()
     app = Starlette(routes=[Route("/hook", receiver._hook, methods=["POST"])])
     server = uvicorn.Server(
