@@ -180,3 +180,50 @@ async def test_a_disabled_endpoint_receives_nothing_and_a_410_disables_one(
 
 def from_base64_id(global_id: str) -> int:
     return int(from_base64(global_id)[1])
+
+
+async def always_failing(database_url, api_for, until, **settings: Any) -> dict[str, Any]:
+    """A receiver that always answers 500, against a server with tiny delays and limits."""
+    given = webhook_settings(database_url, webhook_retry_base_s=0.05, **settings)
+    async with (
+        receiving([500] * 1000) as receiver,
+        served(given) as url,
+        api_for(url) as api,
+    ):
+        endpoint_id, _ = await api.endpoint(receiver.url, ["CONFIRMED"])
+        await api.confirm(await api.order())
+
+        async def reached() -> Any:
+            found = await api.deliveries(endpoint_id)
+            return found if until(found) else None
+
+        found: dict[str, Any] = await eventually(reached)
+    return found
+
+
+async def test_past_the_retry_window_a_delivery_is_failed(database_url, api_for):
+    found = await always_failing(
+        database_url,
+        api_for,
+        lambda found: found["deliveries"]["nodes"][0]["status"] == "FAILED",
+        webhook_retry_window_s=0.5,
+    )
+    [delivery] = found["deliveries"]["nodes"]
+    attempts = delivery["attempts"]
+    assert len(attempts) == delivery["attemptCount"]
+    assert all(a["statusCode"] == 500 for a in attempts)
+    # retried while a retry fell inside the window, never after
+    assert [a["retryInMs"] is None for a in attempts] == [False] * (len(attempts) - 1) + [True]
+    assert found["enabled"] is True
+
+
+async def test_an_endpoint_failing_longer_than_allowed_is_disabled(database_url, api_for):
+    found = await always_failing(
+        database_url, api_for, lambda found: not found["enabled"], webhook_disable_after_s=0.3
+    )
+    assert found["disabledReason"] == (
+        "failing for longer than WEBHOOK_DISABLE_AFTER_S without a success"
+    )
+    [delivery] = found["deliveries"]["nodes"]
+    assert delivery["status"] == "PENDING"  # kept for when the endpoint is enabled again
+    assert delivery["attemptCount"] >= 2
