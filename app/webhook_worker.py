@@ -18,7 +18,7 @@ from app.domain.webhooks import DeliveryStatus, Verdict, after_failure, verdict
 from app.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_GIVEN_UP
 from app.settings import Settings
 from app.stock_guard import InventoryGuard
-from app.webhook_delivery import Answer, post, render
+from app.webhook_delivery import Answer, RenderError, post, render
 from app.webhook_urls import url_refusal
 from db.availability import OutageLog
 from db.engine import make_sessionmaker
@@ -64,98 +64,118 @@ class WebhookWorker:
             await self.http.aclose()
 
     async def run_once(self) -> bool:
-        """Attempt one batch of due deliveries at once; False when none was due."""
+        """Attempt one batch of due deliveries at once; False when none was due.
+
+        The batch is rendered on one session and recorded in one transaction: a commit per
+        batch, not per delivery. A batch whose record fails stays leased and is attempted again
+        when the lease runs out (receivers deduplicate on the event id).
+        """
         async with self._sessions() as session, session.begin():
             claimed = await webhooks.claim_due(
                 session, self.settings.webhook_batch_size, self.lease
             )
         if not claimed:
             return False
-        results = await asyncio.gather(
-            *(self._deliver(delivery) for delivery in claimed), return_exceptions=True
-        )
-        for delivery, result in zip(claimed, results, strict=True):
-            if isinstance(result, Exception) and not self._outages.failed(result):
-                # left leased: it is tried again when the lease runs out
-                log.error("webhook worker: delivery %s failed: %r", delivery.delivery_id, result)
+        bodies = await self._render_all(claimed)
+        ready = [(delivery, bodies[delivery.delivery_id]) for delivery in claimed
+                 if delivery.delivery_id in bodies]  # fmt: skip
+        answers = await asyncio.gather(*(self._attempt(d, body) for d, body in ready))
+        async with self._sessions() as session, session.begin():
+            # endpoint rows in one order across workers: their updates cannot deadlock
+            done = sorted(zip(ready, answers, strict=True), key=lambda r: r[0][0].endpoint_id)
+            for (delivery, body), (answer, refused) in done:
+                await self._record(session, delivery, body, answer, counted=refused)
         return True
 
-    async def _deliver(self, claimed: Claimed) -> None:
-        body = claimed.body
-        if body is None:
-            async with self._sessions() as session:
-                body = await render(session, claimed, self.settings, self.guard)
+    async def _render_all(self, claimed: list[Claimed]) -> dict[int, str]:
+        """Bodies by delivery id; one the schema cannot render is left leased and logged."""
+        bodies: dict[int, str] = {}
+        async with self._sessions() as session:
+            for delivery in claimed:
+                if delivery.body is not None:
+                    bodies[delivery.delivery_id] = delivery.body
+                    continue
+                try:
+                    bodies[delivery.delivery_id] = await render(
+                        session, delivery, self.settings, self.guard
+                    )
+                except RenderError as error:
+                    log.error("webhook delivery %s: %s", delivery.delivery_id, error)
+        return bodies
+
+    async def _attempt(self, claimed: Claimed, body: str) -> tuple[Answer, bool]:
+        """The answer, and whether the SSRF guard refused to send at all."""
         refusal = await url_refusal(
             claimed.url, allow_private=self.settings.webhook_allow_private_urls
         )
         if refusal is not None:
-            answer = Answer(None, 0, None, f"not sent: the URL {refusal}")
             WEBHOOK_ATTEMPTS.labels("refused").inc()
-        else:
-            answer = await post(self.http, claimed, body, self.settings.webhook_attempt_timeout_s)
-        await self._record(claimed, body, answer, counted=refusal is not None)
+            return Answer(None, 0, None, f"not sent: the URL {refusal}"), True
+        answer = await post(self.http, claimed, body, self.settings.webhook_attempt_timeout_s)
+        return answer, False
 
-    async def _record(self, claimed: Claimed, body: str, answer: Answer, *, counted: bool) -> None:
+    async def _record(
+        self, session: AsyncSession, claimed: Claimed, body: str, answer: Answer, *, counted: bool
+    ) -> None:
         outcome = verdict(answer.status_code)
         if not counted:
             WEBHOOK_ATTEMPTS.labels(outcome.value).inc()
         retry_in_ms = None
-        async with self._sessions() as session, session.begin():
-            if outcome is Verdict.DELIVERED:
-                settled = await webhooks.settle(
-                    session, claimed.delivery_id, status=DeliveryStatus.DELIVERED, body=body
-                )
-                await webhooks.endpoint_succeeded(session, claimed.endpoint_id)
-            elif outcome is Verdict.GONE:
+        if outcome is Verdict.DELIVERED:
+            settled = await webhooks.settle(
+                session, claimed.delivery_id, status=DeliveryStatus.DELIVERED, body=body
+            )
+            await webhooks.endpoint_succeeded(session, claimed.endpoint_id)
+        elif outcome is Verdict.GONE:
+            settled = await webhooks.settle(
+                session, claimed.delivery_id, status=DeliveryStatus.FAILED, body=body
+            )
+            await self._disable(session, claimed, "the endpoint answered 410 Gone")
+            WEBHOOK_GIVEN_UP.inc()
+        else:
+            await webhooks.endpoint_failed(session, claimed.endpoint_id)
+            now = await webhooks.now(session)
+            since = await webhooks.failing_since(session, claimed.endpoint_id) or now
+            plan = after_failure(
+                now=now,
+                created_at=claimed.created_at,
+                attempts=claimed.attempt_count + 1,
+                failing_since=since,
+                base_s=self.settings.webhook_retry_base_s,
+                max_delay_s=self.settings.webhook_retry_max_delay_s,
+                window_s=self.settings.webhook_retry_window_s,
+                disable_after_s=self.settings.webhook_disable_after_s,
+            )
+            if plan.retry_at is None:
                 settled = await webhooks.settle(
                     session, claimed.delivery_id, status=DeliveryStatus.FAILED, body=body
                 )
-                await self._disable(session, claimed, "the endpoint answered 410 Gone")
                 WEBHOOK_GIVEN_UP.inc()
             else:
-                await webhooks.endpoint_failed(session, claimed.endpoint_id)
-                now = await webhooks.now(session)
-                since = await webhooks.failing_since(session, claimed.endpoint_id) or now
-                plan = after_failure(
-                    now=now,
-                    created_at=claimed.created_at,
-                    attempts=claimed.attempt_count + 1,
-                    failing_since=since,
-                    base_s=self.settings.webhook_retry_base_s,
-                    max_delay_s=self.settings.webhook_retry_max_delay_s,
-                    window_s=self.settings.webhook_retry_window_s,
-                    disable_after_s=self.settings.webhook_disable_after_s,
-                )
-                if plan.retry_at is None:
-                    settled = await webhooks.settle(
-                        session, claimed.delivery_id, status=DeliveryStatus.FAILED, body=body
-                    )
-                    WEBHOOK_GIVEN_UP.inc()
-                else:
-                    retry_in_ms = int((plan.retry_at - now).total_seconds() * 1000)
-                    settled = await webhooks.settle(
-                        session,
-                        claimed.delivery_id,
-                        status=DeliveryStatus.PENDING,
-                        body=body,
-                        next_attempt_at=plan.retry_at,
-                    )
-                if plan.disable_endpoint:
-                    await self._disable(
-                        session,
-                        claimed,
-                        "failing for longer than WEBHOOK_DISABLE_AFTER_S without a success",
-                    )
-            if settled:  # else the endpoint was deleted, or another worker settled it
-                await webhooks.record_attempt(
+                retry_in_ms = int((plan.retry_at - now).total_seconds() * 1000)
+                settled = await webhooks.settle(
                     session,
                     claimed.delivery_id,
-                    status_code=answer.status_code,
-                    duration_ms=answer.duration_ms,
-                    response_snippet=answer.snippet,
-                    error=answer.error,
-                    retry_in_ms=retry_in_ms,
+                    status=DeliveryStatus.PENDING,
+                    body=body,
+                    next_attempt_at=plan.retry_at,
                 )
+            if plan.disable_endpoint:
+                await self._disable(
+                    session,
+                    claimed,
+                    "failing for longer than WEBHOOK_DISABLE_AFTER_S without a success",
+                )
+        if settled:  # else the endpoint was deleted, or another worker settled it
+            await webhooks.record_attempt(
+                session,
+                claimed.delivery_id,
+                status_code=answer.status_code,
+                duration_ms=answer.duration_ms,
+                response_snippet=answer.snippet,
+                error=answer.error,
+                retry_in_ms=retry_in_ms,
+            )
 
     async def _disable(self, session: AsyncSession, claimed: Claimed, reason: str) -> None:
         if await webhooks.disable_endpoint(session, claimed.endpoint_id, reason):
