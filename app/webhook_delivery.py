@@ -138,13 +138,14 @@ async def _read_some(response: httpx.Response) -> str:
         taken.extend(chunk[: RESPONSE_SNIPPET_MAX - len(taken)])
         if len(taken) >= RESPONSE_SNIPPET_MAX:
             break
-    return taken.decode("utf-8", errors="replace")
+    # PostgreSQL text holds no NUL: a receiver must not be able to break the attempt's record
+    return taken.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
 
 
 def _describe(error: BaseException) -> str:
     if isinstance(error, TimeoutError | httpx.TimeoutException):
         return "timed out"
-    text = str(error) or type(error).__name__
+    text = (str(error) or type(error).__name__).replace("\x00", "\ufffd")
     return f"{type(error).__name__}: {text.splitlines()[0]}"[:500]
 
 

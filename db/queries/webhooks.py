@@ -313,9 +313,12 @@ async def get_delivery_for_update(
 
 
 async def requeue(session: AsyncSession, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Pending again, due now, with the same event id and body; earlier attempts stay logged."""
+    """Pending again, due now, with the same event id and body; earlier attempts stay logged.
+
+    Its retry window starts again: queued anew, it gets the retries of a new delivery.
+    """
     delivery.status = PENDING
-    delivery.next_attempt_at = await now(session)
+    delivery.next_attempt_at = delivery.created_at = await now(session)
     delivery.finished_at = None
     await session.flush()
     return delivery

@@ -65,7 +65,9 @@ class WebhookDelivery(RowNode):
     next_attempt_at: datetime = strawberry.field(
         description="When a PENDING delivery is attempted next."
     )
-    created_at: datetime
+    created_at: datetime = strawberry.field(
+        description="When it was queued (again, for a redelivery): its retry window starts here."
+    )
     finished_at: datetime | None
     event_id: strawberry.Private[int]
 

@@ -43,7 +43,10 @@ class Received:
 
 
 class Receiver:
-    def __init__(self, statuses: Iterable[int] = (), delay_s: float = 0.0) -> None:
+    def __init__(
+        self, statuses: Iterable[int] = (), delay_s: float = 0.0, answer: bytes | None = None
+    ) -> None:
+        self.answer = answer  # the body of every answer, instead of "answer <status>"
         self.statuses = list(statuses)  # answered in turn; 200 once they run out
         self.delay_s = delay_s  # a slow receiver, so deliveries overlap
         self.received: list[Received] = []
@@ -57,7 +60,8 @@ class Receiver:
         status = self.statuses.pop(0) if self.statuses else 200
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
-        return Response(f"answer {status}", status_code=status)
+        body = self.answer if self.answer is not None else f"answer {status}".encode()
+        return Response(body, status_code=status)
 
     async def wait_for(self, done: Callable[[list[Received]], bool], ceiling_s: float = 60) -> None:
         """Poll until `done(received)`; the ceiling only keeps a broken test from hanging."""
@@ -73,9 +77,13 @@ class Receiver:
 
 @asynccontextmanager
 async def receiving(
-    statuses: Iterable[int] = (), *, port: int | None = None, delay_s: float = 0.0
+    statuses: Iterable[int] = (),
+    *,
+    port: int | None = None,
+    delay_s: float = 0.0,
+    answer: bytes | None = None,
 ) -> AsyncIterator[Receiver]:
-    receiver = Receiver(statuses, delay_s)
+    receiver = Receiver(statuses, delay_s, answer)
     port = port or free_port()
     app = Starlette(routes=[Route("/hook", receiver._hook, methods=["POST"])])
     server = uvicorn.Server(

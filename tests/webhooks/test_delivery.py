@@ -227,3 +227,23 @@ async def test_an_endpoint_failing_longer_than_allowed_is_disabled(database_url,
     [delivery] = found["deliveries"]["nodes"]
     assert delivery["status"] == "PENDING"  # kept for when the endpoint is enabled again
     assert delivery["attemptCount"] >= 2
+
+
+async def test_a_huge_answer_with_nul_bytes_is_kept_short_and_storable(database_url, api_for):
+    answer = b"\x00ok" + b"x" * 5_000_000
+    async with (
+        receiving([500, 200], answer=answer) as receiver,
+        served(webhook_settings(database_url)) as url,
+        api_for(url) as api,
+    ):
+        endpoint_id, _ = await api.endpoint(receiver.url, ["CONFIRMED"])
+        await api.confirm(await api.order())
+
+        async def delivered() -> Any:
+            [delivery] = (await api.deliveries(endpoint_id))["deliveries"]["nodes"]
+            return delivery if delivery["status"] == "DELIVERED" else None
+
+        delivery = await eventually(delivered)
+
+    snippets = [attempt["responseSnippet"] for attempt in delivery["attempts"]]
+    assert snippets == ["\ufffdok" + "x" * 997] * 2
