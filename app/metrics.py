@@ -127,7 +127,8 @@ WEBHOOK_PENDING = Gauge(
 WEBHOOK_ATTEMPTS = Counter(
     "orders_api_webhook_attempts",
     "Webhook attempts by outcome: delivered (2xx), retry (any other answer, or none), "
-    "gone (410: the endpoint is disabled), refused (the URL resolved to a forbidden address).",
+    "gone (410: the endpoint is disabled), refused (the URL resolved to a forbidden address), "
+    "unrendered (the order could not be rendered: a bug, logged).",
     ["outcome"],
 )
 WEBHOOK_GIVEN_UP = Counter(

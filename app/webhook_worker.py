@@ -77,34 +77,49 @@ class WebhookWorker:
         if not claimed:
             return False
         bodies = await self._render_all(claimed)
-        ready = [(delivery, bodies[delivery.delivery_id]) for delivery in claimed
-                 if delivery.delivery_id in bodies]  # fmt: skip
-        answers = await asyncio.gather(*(self._attempt(d, body) for d, body in ready))
+        answers = await asyncio.gather(
+            *(self._attempt(delivery, bodies[delivery.delivery_id]) for delivery in claimed)
+        )
         async with self._sessions() as session, session.begin():
             # endpoint rows in one order across workers: their updates cannot deadlock
-            done = sorted(zip(ready, answers, strict=True), key=lambda r: r[0][0].endpoint_id)
-            for (delivery, body), (answer, refused) in done:
-                await self._record(session, delivery, body, answer, counted=refused)
+            done = sorted(zip(claimed, answers, strict=True), key=lambda r: r[0].endpoint_id)
+            for delivery, (answer, refused) in done:
+                body = bodies[delivery.delivery_id]
+                await self._record(
+                    session, delivery, body if isinstance(body, str) else None, answer,
+                    counted=refused,
+                )  # fmt: skip
         return True
 
-    async def _render_all(self, claimed: list[Claimed]) -> dict[int, str]:
-        """Bodies by delivery id; one the schema cannot render is left leased and logged."""
-        bodies: dict[int, str] = {}
+    async def _render_all(self, claimed: list[Claimed]) -> dict[int, str | RenderError]:
+        """Bodies by delivery id, each event rendered once for all its endpoints.
+
+        A body the schema cannot render becomes a failed attempt, so it backs off and ends with
+        its window like any other failure instead of coming back with every lease.
+        """
+        bodies: dict[int, str | RenderError] = {}
+        by_event: dict[int, str | RenderError] = {}
         async with self._sessions() as session:
             for delivery in claimed:
                 if delivery.body is not None:
                     bodies[delivery.delivery_id] = delivery.body
                     continue
-                try:
-                    bodies[delivery.delivery_id] = await render(
-                        session, delivery, self.settings, self.guard
-                    )
-                except RenderError as error:
-                    log.error("webhook delivery %s: %s", delivery.delivery_id, error)
+                if delivery.event_id not in by_event:
+                    try:
+                        by_event[delivery.event_id] = await render(
+                            session, delivery, self.settings, self.guard
+                        )
+                    except RenderError as error:
+                        log.error("webhook delivery %s: %s", delivery.delivery_id, error)
+                        by_event[delivery.event_id] = error
+                bodies[delivery.delivery_id] = by_event[delivery.event_id]
         return bodies
 
-    async def _attempt(self, claimed: Claimed, body: str) -> tuple[Answer, bool]:
-        """The answer, and whether the SSRF guard refused to send at all."""
+    async def _attempt(self, claimed: Claimed, body: str | RenderError) -> tuple[Answer, bool]:
+        """The answer, and whether nothing was sent (the SSRF guard, or no body)."""
+        if isinstance(body, RenderError):
+            WEBHOOK_ATTEMPTS.labels("unrendered").inc()
+            return Answer(None, 0, None, f"not sent: {body}"), True
         refusal = await url_refusal(
             claimed.url, allow_private=self.settings.webhook_allow_private_urls
         )
@@ -115,7 +130,13 @@ class WebhookWorker:
         return answer, False
 
     async def _record(
-        self, session: AsyncSession, claimed: Claimed, body: str, answer: Answer, *, counted: bool
+        self,
+        session: AsyncSession,
+        claimed: Claimed,
+        body: str | None,
+        answer: Answer,
+        *,
+        counted: bool,
     ) -> None:
         outcome = verdict(answer.status_code)
         if not counted:

@@ -247,3 +247,60 @@ async def test_a_huge_answer_with_nul_bytes_is_kept_short_and_storable(database_
 
     snippets = [attempt["responseSnippet"] for attempt in delivery["attempts"]]
     assert snippets == ["\ufffdok" + "x" * 997] * 2
+
+
+async def test_two_endpoints_get_one_event_with_one_id_each_signed_with_its_own_secret(
+    database_url, api_for
+):
+    async with (
+        receiving() as first,
+        receiving() as second,
+        served(webhook_settings(database_url)) as url,
+        api_for(url) as api,
+    ):
+        _, first_secret = await api.endpoint(first.url, ["CONFIRMED"])
+        _, second_secret = await api.endpoint(second.url, ["CONFIRMED"])
+        await api.confirm(await api.order())
+        [one] = await first.wait_count(1)
+        [other] = await second.wait_count(1)
+
+    assert one.message_id == other.message_id
+    assert one.body == other.body
+    assert one.verified(first_secret) == other.verified(second_secret)
+    try:
+        other.verified(first_secret)
+    except WebhookVerificationError:
+        return
+    raise AssertionError("one endpoint's secret verified the other's request")
+
+
+async def test_a_delivery_that_cannot_be_rendered_backs_off_as_a_failed_attempt(
+    database_url, api_for, partner, sessions
+):
+    async with (
+        receiving() as receiver,
+        served(webhook_settings(database_url)) as url,
+        api_for(url) as api,
+    ):
+        endpoint_id, _ = await api.endpoint(receiver.url, ["CONFIRMED"])
+        async with sessions() as session:
+            session.add(
+                models.WebhookDelivery(
+                    endpoint_id=from_base64_id(endpoint_id),
+                    company_id=partner.tenant.ids["Company"],
+                    event_id=2_000_000_000,  # no such event
+                    order_id=partner.tenant.ids["Order"],
+                )
+            )
+            await session.commit()
+
+        async def retried() -> Any:
+            [delivery] = (await api.deliveries(endpoint_id))["deliveries"]["nodes"]
+            return delivery if len(delivery["attempts"]) >= 2 else None
+
+        delivery = await eventually(retried)
+
+    assert receiver.received == []
+    first, second = delivery["attempts"][:2]
+    assert first["error"] == second["error"] == "not sent: event 2000000000 is gone"
+    assert 0 < first["retryInMs"] < second["retryInMs"]
