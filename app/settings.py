@@ -145,6 +145,11 @@ class Settings(BaseSettings):
         gt=0,
         description="An endpoint failing without a success for this long is disabled.",
     )
+    webhook_secret_overlap_s: float = Field(
+        default=86_400.0,
+        ge=0,
+        description="After rotateWebhookSecret, how long requests carry the old signature too.",
+    )
     webhook_allow_private_urls: bool = Field(
         default=False,
         description="Allow endpoints on loopback and private addresses (development and tests).",

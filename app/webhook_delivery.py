@@ -111,7 +111,10 @@ def signed_headers(claimed: Claimed, body: str, now: datetime) -> dict[str, str]
         "user-agent": "orders-api-webhooks/1",
         "webhook-id": msg_id,
         "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(claimed.secret).sign(msg_id, now, body),
+        # one signature per secret, space-separated: receivers accept any (the spec's rotation)
+        "webhook-signature": " ".join(
+            Webhook(secret).sign(msg_id, now, body) for secret in claimed.secrets
+        ),
     }
 
 

@@ -33,7 +33,9 @@ class WebhookMutation:
     rotate_webhook_secret: WebhookEndpointSecretPayload = strawberry.mutation(
         permission_classes=[WebhookManage],
         resolver=rotate_webhook_secret,
-        description="A new signing secret, answered this once; attempts from now on use it.",
+        description="A new signing secret, answered this once. For WEBHOOK_SECRET_OVERLAP_S"
+        " (a day by default) requests carry a signature with the old secret as well, so a"
+        " receiver can switch without refusing any.",
     )
     delete_webhook_endpoint: DeleteWebhookEndpointPayload = strawberry.mutation(
         permission_classes=[WebhookManage],

@@ -35,6 +35,9 @@ class WebhookEndpoint(Timestamps, Base):
     events: Mapped[list[str]] = mapped_column(ARRAY(String(32)))  # OrderEventKind values
     # kept in the clear: signing needs it (as an API key's hash could not); shown once
     secret: Mapped[str] = mapped_column(String(100))
+    # after a rotation, requests are signed with the old secret too until then (see rotate)
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_until: Mapped[datetime | None]
     enabled: Mapped[bool] = mapped_column(Boolean, server_default="true")
     disabled_reason: Mapped[str | None] = mapped_column(String(500))
     disabled_at: Mapped[datetime | None]

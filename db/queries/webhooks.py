@@ -97,7 +97,7 @@ class Claimed:
     created_at: datetime
     endpoint_id: int
     url: str
-    secret: str
+    secrets: tuple[str, ...]  # the current one, and the one rotated out while it overlaps
 
 
 async def claim_due(session: AsyncSession, limit: int, lease: timedelta) -> list[Claimed]:
@@ -154,9 +154,17 @@ async def claim_due(session: AsyncSession, limit: int, lease: timedelta) -> list
     endpoints = {
         row.id: row
         for row in await session.execute(
-            sa.select(WebhookEndpoint.id, WebhookEndpoint.url, WebhookEndpoint.secret).where(
-                WebhookEndpoint.id.in_({row.endpoint_id for row in rows})
-            )
+            sa.select(
+                WebhookEndpoint.id,
+                WebhookEndpoint.url,
+                WebhookEndpoint.secret,
+                sa.case(
+                    (
+                        WebhookEndpoint.previous_secret_until > sa.func.now(),
+                        WebhookEndpoint.previous_secret,
+                    ),
+                ).label("previous_secret"),
+            ).where(WebhookEndpoint.id.in_({row.endpoint_id for row in rows}))
         )
     }
     return [
@@ -170,10 +178,27 @@ async def claim_due(session: AsyncSession, limit: int, lease: timedelta) -> list
             created_at=row.created_at,
             endpoint_id=row.endpoint_id,
             url=endpoints[row.endpoint_id].url,
-            secret=endpoints[row.endpoint_id].secret,
+            secrets=_secrets(endpoints[row.endpoint_id]),
         )
         for row in sorted(rows, key=lambda row: row.id)
     ]
+
+
+def _secrets(endpoint: Any) -> tuple[str, ...]:
+    previous = endpoint.previous_secret
+    return (endpoint.secret,) if previous is None else (endpoint.secret, previous)
+
+
+async def rotate_secret(
+    session: AsyncSession, endpoint: WebhookEndpoint, secret: str, *, overlap: timedelta
+) -> WebhookEndpoint:
+    """The old secret keeps signing (alongside) for `overlap`, so receivers can switch over."""
+    endpoint.previous_secret = endpoint.secret if overlap else None
+    endpoint.previous_secret_until = (await now(session)) + overlap if overlap else None
+    endpoint.secret = secret
+    await session.flush()
+    await session.refresh(endpoint)
+    return endpoint
 
 
 async def event_by_id(session: AsyncSession, event_id: int) -> OrderEvent | None:

@@ -1,8 +1,11 @@
-"""rotateWebhookSecret: a new signing secret at once, answered this once; the old one stops."""
+"""rotateWebhookSecret: a new signing secret, answered this once; the old one overlaps a while."""
+
+from datetime import timedelta
 
 from app.context import Info
 from app.domain.webhooks import new_secret
 from db import models
+from db.queries import webhooks
 from graphql_schema.rows import from_row
 from graphql_schema.webhooks.inputs import WebhookEndpointIdInput, WebhookEndpointSecretPayload
 from graphql_schema.webhooks.types import WebhookEndpoint
@@ -17,10 +20,8 @@ async def rotate_webhook_secret(
 
     async def work() -> models.WebhookEndpoint:
         row = await locked_endpoint(ctx, input.id)
-        row.secret = new_secret()
-        await ctx.session.flush()
-        await ctx.session.refresh(row)
-        return row
+        overlap = timedelta(seconds=ctx.settings.webhook_secret_overlap_s)
+        return await webhooks.rotate_secret(ctx.session, row, new_secret(), overlap=overlap)
 
     row, errors = await in_transaction(ctx.session, work)
     if row is None:

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from standardwebhooks.webhooks import WebhookVerificationError
 from strawberry.relay import to_base64
 
 from app.api_keys import issue_key
@@ -214,9 +215,30 @@ async def test_update_rotate_redeliver_and_delete(database_url, api_for, partner
     assert first_again is first
     first.verified(new_secret_)
     second.verified(new_secret_)
+    first.verified(old_secret)  # within WEBHOOK_SECRET_OVERLAP_S both signatures are sent
+    assert len(first.headers["webhook-signature"].split(" ")) == 2
     assert second.message_id == first.message_id  # the same event: receivers drop the copy
     assert second.body == first.body
     assert again["errors"] == []
     assert again["webhookDelivery"]["status"] == "PENDING"
     assert deleted == {"deletedId": endpoint_id, "errors": []}
     assert listed["webhookEndpoints"]["nodes"] == []
+
+
+async def test_without_an_overlap_the_rotated_out_secret_no_longer_verifies(
+    database_url, api_for, partner
+):
+    settings = webhook_settings(database_url, webhook_secret_overlap_s=0)
+    async with receiving() as receiver, served(settings) as server, api_for(server) as api:
+        endpoint_id, old_secret = await api.endpoint(receiver.url, ["CONFIRMED"])
+        rotated = (await api.data(ROTATE, {"id": endpoint_id}))["rotateWebhookSecret"]
+        await api.confirm(partner.tenant.gid("Order"))
+        [request] = await receiver.wait_count(1)
+
+    request.verified(rotated["secret"])
+    assert len(request.headers["webhook-signature"].split(" ")) == 1
+    try:
+        request.verified(old_secret)
+    except WebhookVerificationError:
+        return
+    raise AssertionError("the rotated-out secret still verified")

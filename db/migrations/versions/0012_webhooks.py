@@ -25,6 +25,8 @@ def upgrade() -> None:
     sa.Column('description', sa.String(length=500), nullable=True),
     sa.Column('events', postgresql.ARRAY(sa.String(length=32)), nullable=False),
     sa.Column('secret', sa.String(length=100), nullable=False),
+    sa.Column('previous_secret', sa.String(length=100), nullable=True),
+    sa.Column('previous_secret_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('enabled', sa.Boolean(), server_default='true', nullable=False),
     sa.Column('disabled_reason', sa.String(length=500), nullable=True),
     sa.Column('disabled_at', sa.DateTime(timezone=True), nullable=True),
