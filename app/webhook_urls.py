@@ -1,7 +1,8 @@
 """The SSRF guard: a webhook URL may only lead to public addresses, checked against DNS.
 
 Checked when an endpoint is created or changed, and again before every attempt, because what a
-name resolves to can change after it was accepted.
+name resolves to can change after it was accepted; app/webhook_transport.py checks once more the
+address each connection is made to.
 """
 
 import asyncio

@@ -19,6 +19,7 @@ from app.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_GIVEN_UP
 from app.settings import Settings
 from app.stock_guard import InventoryGuard
 from app.webhook_delivery import Answer, RenderError, post, render
+from app.webhook_transport import webhook_transport
 from app.webhook_urls import url_refusal
 from db.availability import OutageLog
 from db.engine import make_sessionmaker
@@ -42,7 +43,11 @@ class WebhookWorker:
         self.http = httpx.AsyncClient(
             timeout=timeout,
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=settings.webhook_batch_size),
+            # the SSRF guard again where it connects (a name may resolve anew), and no proxy
+            transport=webhook_transport(
+                allow_private=settings.webhook_allow_private_urls,
+                max_connections=settings.webhook_batch_size,
+            ),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
