@@ -242,3 +242,29 @@ async def test_without_an_overlap_the_rotated_out_secret_no_longer_verifies(
     except WebhookVerificationError:
         return
     raise AssertionError("the rotated-out secret still verified")
+
+
+async def test_node_shows_an_endpoint_only_to_a_key_that_manages_webhooks(
+    database_url, api_for, partner, sessions
+):
+    async with sessions() as session:
+        reader = await issue_key(
+            session, name=unique("wh-node-"), company_codes=[partner.tenant.code],
+            scopes=["order.read"],
+        )  # fmt: skip
+    query = "query Q($id: ID!) { node(id: $id) { id ... on WebhookEndpoint { url } } }"
+    try:
+        async with served(webhook_settings(database_url)) as server:
+            async with api_for(server) as api:
+                endpoint_id = (await created(api))["webhookEndpoint"]["id"]
+                managed = await api.data(query, {"id": endpoint_id})
+            headers = {"authorization": f"Bearer {reader.plain}"}
+            async with httpx.AsyncClient(base_url=server, headers=headers) as http:
+                read = await Api(http, partner).data(query, {"id": endpoint_id})
+    finally:
+        async with sessions() as session:
+            await session.execute(sa.delete(models.ApiKey).where(models.ApiKey.id == reader.id))
+            await session.commit()
+
+    assert managed["node"] == {"id": endpoint_id, "url": "https://erp.example.com/hooks"}
+    assert read["node"] is None
