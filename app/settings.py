@@ -150,6 +150,11 @@ class Settings(BaseSettings):
         ge=0,
         description="After rotateWebhookSecret, how long requests carry the old signature too.",
     )
+    webhook_retention_s: float = Field(
+        default=30 * 86_400.0,
+        gt=0,
+        description="Delivered and failed deliveries (and their attempts) are kept this long.",
+    )
     webhook_allow_private_urls: bool = Field(
         default=False,
         description="Allow endpoints on loopback and private addresses (development and tests).",

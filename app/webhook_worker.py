@@ -9,6 +9,7 @@ is then attempted again with the same event id: at least once, never lost.
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import timedelta
 
 import httpx
@@ -28,6 +29,8 @@ from db.queries.webhooks import Claimed
 
 log = logging.getLogger(__name__)
 
+PURGE_INTERVAL_S = 60.0
+
 
 class WebhookWorker:
     def __init__(
@@ -40,6 +43,7 @@ class WebhookWorker:
         timeout = settings.webhook_attempt_timeout_s
         # past the attempt's own timeout and the body's rendering: a live worker keeps its lease
         self.lease = timedelta(seconds=timeout * 2 + 30)
+        self._purged_at = 0.0  # time.monotonic() of the last purge
         self.http = httpx.AsyncClient(
             timeout=timeout,
             follow_redirects=False,
@@ -56,6 +60,8 @@ class WebhookWorker:
             while not stop.is_set():
                 try:
                     worked = await self.run_once()
+                    if not worked:
+                        await self._purge_now_and_then()
                 except Exception as error:
                     if not self._outages.failed(error):
                         log.exception("webhook worker: claiming deliveries failed")
@@ -67,6 +73,18 @@ class WebhookWorker:
                         await asyncio.wait_for(stop.wait(), self.settings.webhook_poll_interval_s)
         finally:
             await self.http.aclose()
+
+    async def _purge_now_and_then(self) -> None:
+        """Settled deliveries older than WEBHOOK_RETENTION_S go, a batch at a time, when idle.
+
+        Every process may do it (a DELETE of rows another one deleted deletes nothing).
+        """
+        retention = self.settings.webhook_retention_s
+        if time.monotonic() - self._purged_at < min(PURGE_INTERVAL_S, retention):
+            return
+        async with self._sessions() as session, session.begin():
+            await webhooks.purge_finished(session, timedelta(seconds=retention))
+        self._purged_at = time.monotonic()
 
     async def run_once(self) -> bool:
         """Attempt one batch of due deliveries at once; False when none was due.

@@ -57,6 +57,8 @@ class WebhookDelivery(Base):
               postgresql_where="status = 'PENDING'"),
         Index("ix_webhook_deliveries_endpoint_id_id", "endpoint_id", "id"),
         Index("ix_webhook_deliveries_event_id_endpoint_id", "event_id", "endpoint_id", unique=True),
+        Index("ix_webhook_deliveries_finished_at", "finished_at",
+              postgresql_where="status <> 'PENDING'"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

@@ -298,6 +298,21 @@ async def disable_endpoint(session: AsyncSession, endpoint_id: int, reason: str)
     return (await session.execute(statement)).first() is not None
 
 
+async def purge_finished(session: AsyncSession, older_than: timedelta, limit: int = 1_000) -> int:
+    """Delete up to `limit` deliveries settled longer ago than `older_than`, attempts with them."""
+    old = (
+        sa.select(WebhookDelivery.id)
+        .where(
+            WebhookDelivery.status != PENDING,
+            WebhookDelivery.finished_at < sa.func.now() - older_than,
+        )
+        .limit(limit)
+        .scalar_subquery()
+    )
+    result = await session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.id.in_(old)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 # --- reading back --------------------------------------------------------------------------------
 
 

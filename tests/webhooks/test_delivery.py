@@ -304,3 +304,29 @@ async def test_a_delivery_that_cannot_be_rendered_backs_off_as_a_failed_attempt(
     first, second = delivery["attempts"][:2]
     assert first["error"] == second["error"] == "not sent: event 2000000000 is gone"
     assert 0 < first["retryInMs"] < second["retryInMs"]
+
+
+async def test_settled_deliveries_are_purged_after_the_retention_and_pending_ones_kept(
+    database_url, api_for
+):
+    settings = webhook_settings(database_url, webhook_retention_s=0.5)
+    async with (
+        receiving() as fine,
+        receiving([500] * 1000) as failing,
+        served(settings) as url,
+        api_for(url) as api,
+    ):
+        delivered_to, _ = await api.endpoint(fine.url, ["CONFIRMED"])
+        retried_at, _ = await api.endpoint(failing.url, ["CONFIRMED"])
+        await api.confirm(await api.order())
+        await fine.wait_count(1)
+
+        async def purged() -> bool:
+            return (await api.deliveries(delivered_to))["deliveries"]["nodes"] == []
+
+        await eventually(purged)
+        kept = (await api.deliveries(retried_at))["deliveries"]["nodes"]
+
+    assert len(fine.received) == 1  # purged, not sent again
+    [pending] = kept
+    assert pending["status"] == "PENDING"

@@ -57,6 +57,7 @@ def upgrade() -> None:
     op.create_index('ix_webhook_deliveries_due', 'webhook_deliveries', ['next_attempt_at'], unique=False, postgresql_where="status = 'PENDING'")
     op.create_index('ix_webhook_deliveries_endpoint_id_id', 'webhook_deliveries', ['endpoint_id', 'id'], unique=False)
     op.create_index('ix_webhook_deliveries_event_id_endpoint_id', 'webhook_deliveries', ['event_id', 'endpoint_id'], unique=True)
+    op.create_index('ix_webhook_deliveries_finished_at', 'webhook_deliveries', ['finished_at'], unique=False, postgresql_where="status <> 'PENDING'")
     op.create_table('webhook_attempts',
     sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('delivery_id', sa.BigInteger(), nullable=False),
@@ -75,6 +76,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_webhook_attempts_delivery_id_id', table_name='webhook_attempts')
     op.drop_table('webhook_attempts')
+    op.drop_index('ix_webhook_deliveries_finished_at', table_name='webhook_deliveries', postgresql_where="status <> 'PENDING'")
     op.drop_index('ix_webhook_deliveries_event_id_endpoint_id', table_name='webhook_deliveries')
     op.drop_index('ix_webhook_deliveries_endpoint_id_id', table_name='webhook_deliveries')
     op.drop_index('ix_webhook_deliveries_due', table_name='webhook_deliveries', postgresql_where="status = 'PENDING'")
