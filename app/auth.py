@@ -5,7 +5,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-SCOPES = ("order.read", "order.write", "order.bulkwrite", "admin")
+SCOPES = ("order.read", "order.write", "order.bulkwrite", "webhook.manage", "admin")
 KEY_PREFIX = "oak_"
 
 

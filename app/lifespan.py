@@ -19,6 +19,7 @@ from app.reconciler import Reconciler
 from app.settings import Settings
 from app.shared_budget import SharedRateLimiter
 from app.stock_guard import GuardedStock, InventoryGuard
+from app.webhook_worker import WebhookWorker
 from db.embedded import EmbeddedPostgres
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_async
@@ -123,10 +124,20 @@ def lifespan(settings: Settings) -> Callable[[Starlette], AbstractAsyncContextMa
                 worker = asyncio.create_task(background.run(stop), name="bulk-worker")
                 exporting = ExportWorker(engine, settings).run(stop)
                 exporter = asyncio.create_task(exporting, name="export-worker")
+            delivering = (
+                asyncio.create_task(
+                    WebhookWorker(engine, settings, guard=app.state.inventory_guard).run(stop),
+                    name="webhook-worker",
+                )
+                if settings.webhook_worker_enabled
+                else None
+            )
             try:
                 yield
             finally:
                 stop.set()
+                if delivering is not None:
+                    await delivering
                 await reconciling
                 await sampling
                 await caching

@@ -40,7 +40,7 @@ from app.error_boundary import error_response
 from app.observability import current_request
 from app.settings import Settings
 from db.engine import waiting_for_connection
-from db.queries import bulk_operations
+from db.queries import bulk_operations, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,22 @@ RATE_LIMITED = Counter(
     "orders_api_rate_limit_refusals",
     "Queries refused with THROTTLED: the API key's cost budget was spent.",
 )
+WEBHOOK_PENDING = Gauge(
+    "orders_api_webhook_deliveries_pending",
+    "Webhook deliveries not yet delivered or given up (all processes share one outbox).",
+    multiprocess_mode="livemax",
+)
+WEBHOOK_ATTEMPTS = Counter(
+    "orders_api_webhook_attempts",
+    "Webhook attempts by outcome: delivered (2xx), retry (any other answer, or none), "
+    "gone (410: the endpoint is disabled), refused (the URL resolved to a forbidden address), "
+    "unrendered (the order could not be rendered: a bug, logged).",
+    ["outcome"],
+)
+WEBHOOK_GIVEN_UP = Counter(
+    "orders_api_webhook_deliveries_failed",
+    "Webhook deliveries marked FAILED: their retry window passed, or the endpoint went away.",
+)
 SUBSCRIPTIONS = Gauge(
     "orders_api_subscriptions_active",
     "Subscriptions streaming order events now.",
@@ -162,6 +178,7 @@ async def sample(state: Any) -> None:
         BREAKER_STATE.labels(name).set(1 if name == current else 0)
     async with state.sessionmaker() as session:
         BULK_QUEUE.set(await bulk_operations.pending_items(session))
+        WEBHOOK_PENDING.set(await webhooks.pending_count(session))
 
 
 async def sample_every(state: Any, interval_s: float, stop: asyncio.Event) -> None:

@@ -145,6 +145,46 @@ class Settings(BaseSettings):
         description="How long a process trusts a key it checked (0: never); a revocation"
         " reaches every process at once by NOTIFY regardless.",
     )
+    webhook_worker_enabled: bool = Field(
+        default=True, description="Deliver webhooks from this process (all processes share)."
+    )
+    webhook_poll_interval_s: float = Field(
+        default=1.0, gt=0, description="How often an idle webhook worker looks for due deliveries."
+    )
+    webhook_batch_size: int = Field(
+        default=20, ge=1, le=500, description="Deliveries one worker claims and sends at once."
+    )
+    webhook_attempt_timeout_s: float = Field(
+        default=10.0, gt=0, description="Longest one webhook attempt may take, connect included."
+    )
+    webhook_retry_base_s: float = Field(
+        default=5.0, gt=0, description="First retry delay; each next one doubles, plus jitter."
+    )
+    webhook_retry_max_delay_s: float = Field(
+        default=3_600.0, gt=0, description="Longest wait between two attempts of a delivery."
+    )
+    webhook_retry_window_s: float = Field(
+        default=86_400.0, gt=0, description="After this (from the event) a delivery is FAILED."
+    )
+    webhook_disable_after_s: float = Field(
+        default=5 * 86_400.0,
+        gt=0,
+        description="An endpoint failing without a success for this long is disabled.",
+    )
+    webhook_secret_overlap_s: float = Field(
+        default=86_400.0,
+        ge=0,
+        description="After rotateWebhookSecret, how long requests carry the old signature too.",
+    )
+    webhook_retention_s: float = Field(
+        default=30 * 86_400.0,
+        gt=0,
+        description="Delivered and failed deliveries (and their attempts) are kept this long.",
+    )
+    webhook_allow_private_urls: bool = Field(
+        default=False,
+        description="Allow endpoints on loopback and private addresses (development and tests).",
+    )
     key_recheck_interval_s: float = Field(
         default=5.0, ge=0, description="How often a subscription re-checks that its key is active."
     )

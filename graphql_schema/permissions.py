@@ -31,5 +31,9 @@ class BulkWrite(ScopePermission):
     scope = "order.bulkwrite"
 
 
+class WebhookManage(ScopePermission):
+    scope = "webhook.manage"
+
+
 class Admin(ScopePermission):
     scope = "admin"

@@ -15,6 +15,7 @@ from db.models.shipment import Delivery, DeliveryItem, Return, ReturnItem
 from db.models.status_mapping import StatusMapping
 from db.models.stock import StockItem, StockMovement, StockReservation
 from db.models.sync_checkpoint import OrderSyncState, SyncCheckpoint
+from db.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Address",
@@ -44,4 +45,7 @@ __all__ = [
     "StockMovement",
     "StockReservation",
     "SyncCheckpoint",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

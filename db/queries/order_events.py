@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.vocabulary import OrderEventKind, OrderStatus
 from db.models import Order, OrderEvent
+from db.queries import webhooks
 
 
 async def append(
@@ -33,4 +34,5 @@ async def append(
     )
     session.add(event)
     await session.flush()
+    await webhooks.enqueue(session, event)  # the outbox: delivered only if this commits
     return event

@@ -89,6 +89,12 @@ REFERENCE_ONLY: dict[tuple[str, str], str] = {
     ("BulkImportOrdersPayload", "counts"): "a mutation's payload: only queries compile",
 }
 
+# Types outside the read graph, whose fields the compiled path never compiles, and why.
+REFERENCE_ONLY_TYPES: dict[str, str] = {
+    "WebhookEndpoint": "a company's webhook settings, read through its own resolvers",
+    "WebhookDelivery": "a webhook's deliveries and attempts, read through their own resolvers",
+}
+
 
 def _item(
     walk: Walk,
@@ -99,7 +105,9 @@ def _item(
 ) -> Item:
     name = field.python_name
     graphql_field = graphql_type.fields[details[0].node.name.value]
-    refused = REFERENCE_ONLY.get((graphql_type.name, details[0].node.name.value))
+    refused = REFERENCE_ONLY_TYPES.get(graphql_type.name) or REFERENCE_ONLY.get(
+        (graphql_type.name, details[0].node.name.value)
+    )
     if refused is not None:
         raise NotCompilable(f"{graphql_type.name}.{name}: {refused}")
     link = graph_link(field)  # declared with the field (graphql_schema/linked.py), or None

@@ -11,6 +11,7 @@ from resolvers.roots.inventory_mutation import InventoryMutation
 from resolvers.roots.order_mutation import OrderMutation
 from resolvers.roots.status_mutation import StatusMutation
 from resolvers.roots.sync_mutation import SyncMutation
+from resolvers.roots.webhook_mutation import WebhookMutation
 
 
 @strawberry.type
@@ -23,6 +24,7 @@ class Mutation(
     ExportMutation,
     SyncMutation,
     StatusMutation,
+    WebhookMutation,
 ):
     pass
 

@@ -7,8 +7,9 @@ from graphql_schema.bulk_operations.types import BulkOperation
 from graphql_schema.connection import Connection
 from graphql_schema.machinery.input_values import refuse_unstorable_arguments_of
 from graphql_schema.orders.types import Order
-from graphql_schema.permissions import BulkWrite, OrderRead
+from graphql_schema.permissions import BulkWrite, OrderRead, WebhookManage
 from graphql_schema.statuses.types import StatusCatalogEntry
+from graphql_schema.webhooks.types import WebhookEndpoint
 from resolvers import global_ids
 from resolvers.bulk_operations import queries as bulk_operation_queries
 from resolvers.exports import queries as export_queries
@@ -16,6 +17,7 @@ from resolvers.orders import queries as order_queries
 from resolvers.root_lists import root_list_field
 from resolvers.statuses import queries as status_queries
 from resolvers.sync import queries as sync_queries
+from resolvers.webhooks import queries as webhook_queries
 
 
 @strawberry.type
@@ -78,6 +80,18 @@ class Query:
         resolver=status_queries.order_statuses,
         description="Every order status, what it means, and the company's remote id and label"
         " for it (companyId may be left out by a key of one company).",
+    )
+    webhook_endpoint = strawberry.field(
+        graphql_type=WebhookEndpoint | None,
+        permission_classes=[WebhookManage],
+        resolver=webhook_queries.webhook_endpoint,
+        description="One of your companies' webhook endpoints, with its deliveries.",
+    )
+    webhook_endpoints = strawberry.field(
+        graphql_type=Connection[WebhookEndpoint],
+        permission_classes=[WebhookManage],
+        resolver=webhook_queries.webhook_endpoints,
+        description="Your companies' webhook endpoints, oldest first.",
     )
     line_statuses = strawberry.field(
         graphql_type=list[StatusCatalogEntry],

@@ -45,6 +45,7 @@ class Hostile:
 def hostile_settings(database_url: str, **overrides: object) -> Settings:
     given: dict[str, object] = {
         "bulk_worker_enabled": False,
+        "webhook_worker_enabled": False,
         "max_request_bytes": REQUEST_BYTES,
         "max_bulk_request_bytes": BULK_REQUEST_BYTES,
         "max_query_bytes": QUERY_BYTES,

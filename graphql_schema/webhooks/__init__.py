@@ -1,0 +1,1 @@
+"""GraphQL declarations for webhook endpoints and their deliveries."""

@@ -1,0 +1,1 @@
+"""Webhook endpoint mutations and queries, one module per field."""
