@@ -168,11 +168,21 @@ def run_cli(args: list[str], dsn: str) -> str:
 
 
 def admin_key(dsn: str) -> str:
-    out = run_cli(["keys", "create", "--all-companies", "--scopes", "admin", "--name", "bench"], dsn)
+    out = run_cli(
+        ["keys", "create", "--all-companies", "--scopes", "admin", "--name", "bench"], dsn
+    )
     keys = [line.strip() for line in out.splitlines() if line.strip().startswith("oak_")]
     if len(keys) != 1:
         raise RuntimeError(f"no key in `orders-api keys create`'s output:\n{out}")
     return keys[0]
+
+
+def spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as handle:
+        return subprocess.Popen(
+            command, env=os.environ | env, stdout=handle, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
 
 
 @asynccontextmanager
@@ -181,11 +191,7 @@ async def server(
 ) -> AsyncIterator[Path]:
     """A server process (its own session, so its workers go with it), until the block ends."""
     log = logs / f"{name}.log"
-    with log.open("wb") as handle:
-        process = subprocess.Popen(
-            command, env=os.environ | env, stdout=handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+    process = spawn(command, env, log)
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -257,9 +263,7 @@ async def write_mix(target: Target, shop: Shop, seconds: float, writers: int) ->
 
     async def outcome(http: httpx.AsyncClient, query: str, variables: dict) -> tuple[str, Any]:
         try:
-            response = await http.post(
-                target.url, json={"query": query, "variables": variables}
-            )
+            response = await http.post(target.url, json={"query": query, "variables": variables})
             body = response.json()
         except (httpx.HTTPError, ValueError) as error:
             return f"transport {type(error).__name__}", None
@@ -316,7 +320,7 @@ async def check_same_answers(ours: Target, theirs: Target, order_ids: list[int])
             )  # fmt: skip
 
         for order_id in order_ids:
-            mine = (await post(http, ours, OURS_ORDER, {"id": to_base64("Order", order_id)}))
+            mine = await post(http, ours, OURS_ORDER, {"id": to_base64("Order", order_id)})
             other = await post(http, theirs, POSTGRAPHILE_ORDER, {"id": order_id})
             a = shape(mine["order"], "client", "lines", "product")
             b = shape(other["orderById"], "partnerByClientId", "orderLinesByOrderIdList",
@@ -346,7 +350,9 @@ async def pick(dsn: str) -> tuple[list[int], Shop]:
     picks = [
         (
             to_base64("Company", row["company_id"]),
-            to_base64("Client", by_company[row["company_id"]][n % len(by_company[row["company_id"]])]),
+            to_base64(
+                "Client", by_company[row["company_id"]][n % len(by_company[row["company_id"]])]
+            ),
             to_base64("Product", row["id"]),
         )
         for n, row in enumerate(products)
@@ -456,7 +462,9 @@ async def measure(
                 failures += [f"round {n + 1} {target.name} {query}: {f}" for f in result.failures]
         for log in our_logs:
             text = log.read_text(errors="replace")
-            errors = [line for line in text.splitlines() if " ERROR " in line or "Traceback" in line]
+            errors = [
+                line for line in text.splitlines() if " ERROR " in line or "Traceback" in line
+            ]
             failures += [f"{log.name}: {line[:300]}" for line in errors[:5]]
     summarise(results, args)
     if failures:
@@ -472,20 +480,20 @@ def summarise(results: dict[tuple[str, str], list[Run]], args: argparse.Namespac
     def median(name: str, query: str, pick: Callable[[Run], float]) -> float:
         return statistics.median(pick(run) for run in results[(name, query)])
 
-    print(f"\nmedians of {args.rounds} rounds of {args.seconds:g} s, {args.connections} connections")
-    print(f"{'query':<7}{'ours 1w':>10}{'ours 2w':>10}{'PostGr.':>10}{'1w/PG':>8}{'2w/PG':>8}"
-          f"   p99 ms: {'1w':>7}{'2w':>8}{'PG':>8}")  # fmt: skip
-    for query in ("page", "order"):
-        rate = {n: median(n, query, lambda r: r.rate) for n in ("ours 1w", "ours 2w", "PostGraphile")}
+    print(
+        f"\nmedians of {args.rounds} rounds of {args.seconds:g} s, {args.connections} connections"
+    )
+    names = ("ours 1w", "ours 2w", "PostGraphile")
+    heads = "".join(f"{h:>10}" for h in ("ours 1w", "ours 2w", "PostGr."))
+    print(f"{'query':<7}{heads}{'1w/PG':>8}{'2w/PG':>8}   p99 ms: {'1w':>8}{'2w':>8}{'PG':>8}")
+    for query in ("page", "order", "writes"):
+        rate = {n: median(n, query, lambda r: r.rate) for n in names if (n, query) in results}
         p99 = {n: median(n, query, lambda r: r.p99_ms) for n in rate}
-        theirs = rate["PostGraphile"] or float("nan")
-        print(f"{query:<7}{rate['ours 1w']:>10,.1f}{rate['ours 2w']:>10,.1f}{theirs:>10,.1f}"
-              f"{rate['ours 1w'] / theirs:>7.2f}x{rate['ours 2w'] / theirs:>7.2f}x"
-              f"           {p99['ours 1w']:>7.1f}{p99['ours 2w']:>8.1f}{p99['PostGraphile']:>8.1f}")  # fmt: skip
-    rate = {n: median(n, "writes", lambda r: r.rate) for n in ("ours 1w", "ours 2w")}
-    p99 = {n: median(n, "writes", lambda r: r.p99_ms) for n in rate}
-    print(f"{'writes':<7}{rate['ours 1w']:>10,.1f}{rate['ours 2w']:>10,.1f}{'-':>10}{'-':>8}{'-':>8}"
-          f"           {p99['ours 1w']:>7.1f}{p99['ours 2w']:>8.1f}{'-':>8}")  # fmt: skip
+        theirs = rate.get("PostGraphile")
+        ratios = [f"{rate[n] / theirs:>7.2f}x" if theirs else f"{'-':>8}" for n in names[:2]]
+        rates = "".join(f"{rate[n]:>10,.1f}" if n in rate else f"{'-':>10}" for n in names)
+        p99s = "".join(f"{p99[n]:>8.1f}" if n in p99 else f"{'-':>8}" for n in names)
+        print(f"{query:<7}{rates}{''.join(ratios)}{' ' * 11}{p99s}")
     print("(requests/s; writes: confirmed orders/s, p99 of createOrder + confirmOrder;"
           f" {args.writers} writers)")  # fmt: skip
 
