@@ -1,8 +1,7 @@
 """Engine, sessions and the unit of work."""
 
 import asyncio
-import functools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, ParamSpec, TypeVar
 
@@ -30,24 +29,45 @@ class LockedAsyncSession(AsyncSession):
     tasks at once.
 
     Guard only methods that do not call each other: scalars() and scalar() go through execute(),
-    so guarding them too would deadlock.
+    so guarding them too would deadlock. The guards are methods of the class, not wrappers made
+    per session: every request makes a session, most never use it.
     """
-
-    _GUARDED = ("execute", "get", "flush", "commit", "rollback", "refresh", "close", "stream")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._io_lock = asyncio.Lock()
-        for name in self._GUARDED:
-            setattr(self, name, self._with_lock(getattr(self, name)))
 
-    def _with_lock(self, method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-        @functools.wraps(method)
-        async def locked(*args: P.args, **kwargs: P.kwargs) -> T:
-            async with self._io_lock:
-                return await method(*args, **kwargs)
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._io_lock:
+            return await super().execute(*args, **kwargs)
 
-        return locked
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._io_lock:
+            return await super().get(*args, **kwargs)
+
+    async def flush(self, *args: Any, **kwargs: Any) -> None:
+        async with self._io_lock:
+            await super().flush(*args, **kwargs)
+
+    async def commit(self) -> None:
+        async with self._io_lock:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        async with self._io_lock:
+            await super().rollback()
+
+    async def refresh(self, *args: Any, **kwargs: Any) -> None:
+        async with self._io_lock:
+            await super().refresh(*args, **kwargs)
+
+    async def close(self) -> None:
+        async with self._io_lock:
+            await super().close()
+
+    async def stream(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._io_lock:
+            return await super().stream(*args, **kwargs)
 
 
 class _WaitCountingPool(AsyncAdaptedQueuePool):

@@ -9,7 +9,7 @@ Relay global ids.
 
 import itertools
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -106,6 +106,14 @@ class Selection:
 
     model: type[Base]
     items: tuple[tuple[str, Item], ...]
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # hashed for every cache it keys (statements, built expressions): once, not per lookup
+        object.__setattr__(self, "_hash", hash((self.model, self.items)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 def root_json(selection: Selection, company_ids: Collection[int]) -> sa.ColumnElement[Any]:
