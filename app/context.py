@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from app.auth import Principal
-from app.domain.rate_limit import RateLimiter
+from app.domain.rate_limit import Decision, RateLimiter
 from app.event_stream import EventStream
 from app.settings import Settings
 from app.stock_guard import GuardedStock, InventoryGuard, stock_for
+from db.direct import DirectReads
 from db.loaders import Loaders
 
 
@@ -37,6 +38,9 @@ class AppContext:
     # the answer is encoded by orjson (HTTP), so compiled reads may hand it PostgreSQL's JSON text
     raw_json: bool = False
     read_path: str = "reference"  # "compiled" once CompiledReads answered the query whole
+    direct_reads: DirectReads | None = None  # the compiled path's reads on the driver directly
+    # a cost the planned path already charged before it handed the request on (QueryBudget)
+    prepaid: Decision | None = None
 
     def act_as(self, principal: Principal) -> None:
         """Who a WebSocket turned out to be, once its connection_init carried a key."""

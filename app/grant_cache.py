@@ -42,6 +42,7 @@ class GrantCache:
         self._clock = clock
         self._entries: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
         self._connection: asyncpg.Connection | None = None
+        self.listened = asyncio.Event()  # set once it first listens: keys are cached from then
         # moves on every notification: a lookup that began before one must not be cached
         self.generation = 0
         self._outages = OutageLog(log, "API key cache")
@@ -111,6 +112,7 @@ class GrantCache:
         await connection.add_listener(CHANNEL, self._notified)
         connection.add_termination_listener(self._lost)
         self._connection = connection
+        self.listened.set()
 
     def _notified(self, connection: object, pid: int, channel: str, payload: str) -> None:
         self.forget(payload)

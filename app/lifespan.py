@@ -14,15 +14,17 @@ from app.event_stream import EventStream
 from app.export_worker import ExportWorker
 from app.grant_cache import GrantCache
 from app.inventory.http_client import HttpStock
-from app.metrics import count_statements, process_exited, sample_every
+from app.metrics import count_statement, count_statements, process_exited, sample_every
 from app.reconciler import Reconciler
 from app.settings import Settings
 from app.shared_budget import SharedRateLimiter
 from app.stock_guard import GuardedStock, InventoryGuard
 from app.webhook_worker import WebhookWorker
+from db.direct import DirectReads
 from db.embedded import EmbeddedPostgres
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_async
+from db.seed_demo import asyncpg_dsn
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,13 @@ def lifespan(settings: Settings) -> Callable[[Starlette], AbstractAsyncContextMa
             app.state.engine = engine
             count_statements(engine)
             app.state.sessionmaker = make_sessionmaker(engine)
+            app.state.direct_reads = await DirectReads.open(
+                asyncpg_dsn(database_url),
+                size=settings.db_pool_size,
+                statement_timeout_s=settings.statement_timeout_s,
+                acquire_timeout_s=settings.db_pool_timeout_s,
+                on_statement=count_statement,
+            )
             # a remote inventory's undo log: one-statement transactions only, so two connections
             # serve every request's notes (in process, movements roll back with the change)
             undo_engine = (
@@ -149,6 +158,7 @@ def lifespan(settings: Settings) -> Callable[[Starlette], AbstractAsyncContextMa
                 await app.state.event_stream.close()
                 if app.state.inventory_http is not None:
                     await app.state.inventory_http.aclose()
+                await app.state.direct_reads.close()
                 await engine.dispose()
                 if undo_engine is not None:
                     await undo_engine.dispose()

@@ -34,6 +34,7 @@ from app.middleware import (
     RequestIdMiddleware,
     authenticate,
 )
+from app.planned_reads import PlannedReadsMiddleware
 from app.request_bounds import RequestBoundsMiddleware
 from app.settings import Settings, get_settings
 from db.availability import RETRY_AFTER_S, describe
@@ -83,6 +84,8 @@ class GraphQLApp(GraphQL[AppContext, None]):
         )
         context.over_websocket = isinstance(request, WebSocket)
         context.raw_json = not context.over_websocket  # see encode_json
+        context.direct_reads = state.direct_reads
+        context.prepaid = request.scope.get("state", {}).get("prepaid")
         return context
 
     async def on_ws_connect(self, context: AppContext) -> UnsetType | dict[str, object] | None:
@@ -194,6 +197,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(ErrorBoundaryMiddleware),
+            Middleware(PlannedReadsMiddleware, settings=settings),
             Middleware(DbSessionMiddleware),
             Middleware(ApiKeyMiddleware),
             Middleware(RequestBoundsMiddleware, settings=settings),

@@ -71,6 +71,13 @@ OPERATION_LATENCY = Histogram(
     ["type", "read_path"],
     buckets=_LATENCY_BUCKETS,
 )
+PLANNED_READS = Counter(
+    "orders_api_planned_reads",
+    "POSTs to /graphql whose document has a plan the compiled path answered before, by what "
+    "became of them: answered (by the planned path) or handed_on (to the full stack: a check "
+    "refused it there, or the compiled path declined).",
+    ["outcome"],
+)
 COMPILED_FALLBACKS = Counter(
     "orders_api_compiled_fallbacks",
     "Queries the compiled read path left to the reference path, by reason: not_compilable (it "
@@ -157,15 +164,16 @@ def operation_label(name: str | None) -> str:
     return name
 
 
+def count_statement(*_: Any) -> None:
+    """One statement more on the running request's record."""
+    request = current_request.get()
+    if request is not None:
+        request.statements += 1
+
+
 def count_statements(engine: AsyncEngine) -> None:
     """Each statement sent on this engine is added to the running request's record."""
-
-    def counted(*_: Any) -> None:
-        request = current_request.get()
-        if request is not None:
-            request.statements += 1
-
-    event.listen(engine.sync_engine, "before_cursor_execute", counted)
+    event.listen(engine.sync_engine, "before_cursor_execute", count_statement)
 
 
 async def sample(state: Any) -> None:

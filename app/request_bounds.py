@@ -112,7 +112,7 @@ def query_params(query_string: bytes) -> dict[str, object]:
     return data
 
 
-def _content_type(headers: Mapping[bytes, bytes]) -> str:
+def content_type(headers: Mapping[bytes, bytes]) -> str:
     return headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
 
 
@@ -136,9 +136,9 @@ class RequestBoundsMiddleware:
         principal = scope.get("state", {}).get("principal")
         try:
             if scope["method"] == "POST":
-                body = await self._read(scope, receive, body_limit(settings, principal))
+                body = await read_body(scope, receive, body_limit(settings, principal))
                 receive = replay(body, receive)
-                if _content_type(dict(scope["headers"])) != "application/json":
+                if content_type(dict(scope["headers"])) != "application/json":
                     raise EnvelopeError("send the request as Content-Type: application/json")
                 check_request(decode_body(body), settings)
             elif scope["method"] == "GET" and scope["query_string"]:
@@ -151,23 +151,24 @@ class RequestBoundsMiddleware:
             return
         await self.app(scope, receive, send)
 
-    @staticmethod
-    async def _read(scope: Scope, receive: Receive, limit: int) -> bytes:
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
+    """The whole body, refused (413) as soon as it passes `limit`, declared or sent."""
+    declared = dict(scope["headers"]).get(b"content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_large("the request body", "requestBytes", limit)
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
             raise too_large("the request body", "requestBytes", limit)
-        chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                raise too_large("the request body", "requestBytes", limit)
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        return b"".join(chunks)
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
 
 
 def replay(body: bytes, receive: Receive) -> Receive:

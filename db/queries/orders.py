@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from app.domain.vocabulary import OrderStatus, OrderType
+from db.direct import PreparedText, prepared_text
 from db.graph_json import SCOPE_PARAMETER, Selection, json_column_bound, scope_parameter
 from db.models import Order, Partner
 from db.pagination import Ordering
@@ -155,6 +156,14 @@ async def compiled_order(
     statement = order_json_statement(selection, by_number=isinstance(key, str), as_text=as_text)
     parameters = {"order_key": key, SCOPE_PARAMETER: sorted(company_ids)}
     return list((await session.scalars(statement, parameters)).all())
+
+
+def direct_order(
+    selection: Selection, key: int | str, *, company_ids: Collection[int]
+) -> tuple[PreparedText, dict[str, Any]]:
+    """compiled_order's statement (as text) for the driver directly, and its values."""
+    statement = order_json_statement(selection, by_number=isinstance(key, str), as_text=True)
+    return prepared_text(statement), {"order_key": key, SCOPE_PARAMETER: sorted(company_ids)}
 
 
 async def first_two(session: AsyncSession, statement: Select[Any]) -> list[Any]:

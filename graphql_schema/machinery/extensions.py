@@ -19,6 +19,7 @@ from strawberry.extensions import MaskErrors, SchemaExtension, ValidationCache
 from app.error_boundary import UNAVAILABLE_MESSAGE
 from app.metrics import OPERATION_LATENCY, OPERATIONS, RATE_LIMITED, operation_label
 from app.observability import current_request, request_id_var
+from app.settings import Settings
 from db.availability import database_unavailable, timed_out
 from db.engine import saved_by
 from graphql_schema.errors import client_extensions
@@ -53,14 +54,7 @@ class QueryBudget(SchemaExtension):
     def _check(self) -> None:
         execution = self.execution_context
         context = execution.context
-        settings = context.settings
-        bounds = Bounds(
-            max_depth=settings.max_query_depth,
-            max_aliases=settings.max_query_aliases,
-            max_cost=settings.max_query_cost,
-            default_page=settings.default_page_size,
-            list_factor=settings.list_cost_factor,
-        )
+        bounds = bounds_of(context.settings)
         assert execution.graphql_document is not None
         measures = measure(
             graphql_schema_of(execution.schema),
@@ -72,7 +66,7 @@ class QueryBudget(SchemaExtension):
         self._report = {"requestedQueryCost": measures.cost}
         limiter = context.rate_limiter
         if limiter is not None:
-            self._report["throttleStatus"] = _throttle_status(
+            self._report["throttleStatus"] = throttle_status(
                 limiter, limiter.available(context.principal.key_id, time.monotonic())
             )
         problem = exceeded(measures, bounds)
@@ -84,13 +78,15 @@ class QueryBudget(SchemaExtension):
             )
         elif problem is not None:
             execution.result = ExecutionResult(data=None, errors=[over_bound(*problem)])
+        elif context.prepaid is not None:  # the planned path charged it, then handed it on
+            self._report["throttleStatus"] = throttle_status(limiter, context.prepaid.remaining)
         elif context.rate_limiter is not None:
             self._charge(context, measures.cost)
 
     def _charge(self, context: Any, cost: int) -> None:
         limiter = context.rate_limiter
         decision = limiter.spend(context.principal.key_id, cost, time.monotonic())
-        self._report["throttleStatus"] = _throttle_status(limiter, decision.remaining)
+        self._report["throttleStatus"] = throttle_status(limiter, decision.remaining)
         if not decision.allowed:
             RATE_LIMITED.inc()
             wait = round(decision.wait_s, 2)
@@ -102,6 +98,17 @@ class QueryBudget(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self._report} if self._report else {}
+
+
+def bounds_of(settings: Settings) -> Bounds:
+    """The query bounds the settings set, for QueryBudget and the planned path alike."""
+    return Bounds(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_query_aliases,
+        max_cost=settings.max_query_cost,
+        default_page=settings.default_page_size,
+        list_factor=settings.list_cost_factor,
+    )
 
 
 _CODE = re.compile(r"[A-Z][A-Z_]{0,31}")
@@ -122,7 +129,7 @@ class Observed(SchemaExtension):
         errors = (execution.result.errors if execution.result else None) or (
             execution.pre_execution_errors or []
         )
-        outcome = _outcome(errors)
+        outcome = outcome_of(errors)
         OPERATIONS.labels(
             operation_label(execution.operation_name), operation_type, outcome, read_path
         ).inc()
@@ -147,7 +154,7 @@ class Observed(SchemaExtension):
             return "unknown"
 
 
-def _outcome(errors: list[GraphQLError]) -> str:
+def outcome_of(errors: list[GraphQLError]) -> str:
     """ok, or the first error's code (bounded to code-shaped strings, else ERROR)."""
     if not errors:
         return "ok"
@@ -155,7 +162,7 @@ def _outcome(errors: list[GraphQLError]) -> str:
     return code if isinstance(code, str) and _CODE.fullmatch(code) else "ERROR"
 
 
-def _throttle_status(limiter: Any, available: float) -> dict[str, Any]:
+def throttle_status(limiter: Any, available: float) -> dict[str, Any]:
     return {
         "maximumAvailable": limiter.capacity,
         "currentlyAvailable": round(available),

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from resolvers.compiled.plans import PLANS
 from resolvers.compiled.roots import execute_compiled
 
 
@@ -23,13 +24,16 @@ class CompiledReads(SchemaExtension):
             and not context.over_websocket
             and execution.graphql_document is not None
         ):
+            document = execution.graphql_document
+            plan = PLANS.plan_for(execution.query or "", execution.operation_name, document)
             try:
                 data = await execute_compiled(
                     execution.schema,
-                    execution.graphql_document,
+                    document,
                     execution.operation_name,
                     execution.variables,
                     context,
+                    plan,
                 )
             except Exception as error:  # COMPILED_READS_STRICT only: else it falls back
                 # as an error of the result, so it is masked and logged as any other
@@ -39,4 +43,6 @@ class CompiledReads(SchemaExtension):
             if data is not None:
                 execution.result = ExecutionResult(data=data)
                 context.read_path = "compiled"
+                if plan is not None:
+                    plan.answered = True  # from now on PlannedReads may answer it whole
         yield

@@ -25,9 +25,10 @@ from app.context import AppContext
 from app.metrics import COMPILED_FALLBACKS
 from db import models
 from db.base import Base
+from db.direct import DirectReadError
 from db.graph_json import Selection, json_column, page_of_nodes
 from db.pagination import Ordering, Page, PageArgumentError, count, page_from
-from db.queries.orders import compiled_order
+from db.queries.orders import compiled_order, direct_order
 from graphql_schema.connection import page_request
 from graphql_schema.errors import QueryInputError
 from graphql_schema.machinery.input_values import refuse_unstorable_arguments
@@ -38,6 +39,7 @@ from graphql_schema.machinery.library_internals import (
     scalar_registry_of,
 )
 from graphql_schema.permissions import ScopePermission
+from resolvers.compiled.plans import ReadPlan
 from resolvers.compiled.selection import node_selection
 from resolvers.compiled.walk import (
     NotCompilable,
@@ -63,8 +65,13 @@ async def execute_compiled(
     operation_name: str | None,
     raw_variables: dict[str, Any] | None,
     context: AppContext,
+    plan: ReadPlan | None = None,
 ) -> dict[str, Any] | None:
-    """The query's `data`, or None when the reference path must answer it."""
+    """The query's `data`, or None when the reference path must answer it.
+
+    With the document's plan, the roots' shapes worked out by an earlier request are reused.
+    """
+    shapes = plan.shapes_for_request(context.settings) if plan is not None else {}
     try:
         walk = walk_for(schema, document, operation_name, raw_variables, context.settings)
         if walk is None:
@@ -86,7 +93,8 @@ async def execute_compiled(
             if name == "__typename":
                 data[key] = query_type.name
             else:
-                data[key] = await _ROOTS[name](walk, query_type.fields[name], details, context)
+                root = _ROOTS[name]
+                data[key] = await root(walk, query_type.fields[name], details, context, shapes)
         return data
     except NotCompilable as exc:
         COMPILED_FALLBACKS.labels("not_compilable").inc()
@@ -98,10 +106,10 @@ async def execute_compiled(
     except Exception as error:  # a bug here must not cost the client its answer, but is seen
         if context.settings.compiled_reads_strict:
             raise  # tests: a divergence fails loudly instead of being answered the slow way
-        if isinstance(error, DBAPIError):  # PostgreSQL refused it and aborted the transaction
+        if isinstance(error, DBAPIError | DirectReadError):  # PostgreSQL refused it
             COMPILED_FALLBACKS.labels("database_error").inc()
             log.warning("compiled read failed; the reference path answers", exc_info=True)
-            await context.session.rollback()
+            await context.session.rollback()  # the session's transaction, if it had begun
         else:
             COMPILED_FALLBACKS.labels("bug").inc()
             log.exception("compiled read path failed; the reference path answers")
@@ -118,7 +126,11 @@ def _permitted(walk: Walk, root: str, context: AppContext) -> bool:
 
 
 async def _list(
-    walk: Walk, field: GraphQLField, details: list[FieldDetails], context: AppContext
+    walk: Walk,
+    field: GraphQLField,
+    details: list[FieldDetails],
+    context: AppContext,
+    shapes: dict[str, Any],
 ) -> dict[str, Any]:
     """A root list: the page's nodes from one statement, the envelope around them here."""
     name = details[0].node.name.value
@@ -131,9 +143,13 @@ async def _list(
         before=kwargs.get("before"),
     )
     query, ordering = ROOT_LISTS[name].select(kwargs, context.loaders.company_ids)
-    connection_type = object_type(field.type)
-    envelope = walk.subfields(connection_type, details)
-    node_selections = _node_selections(walk, connection_type, envelope, ordering.model)
+    response_key = details[0].node.alias.value if details[0].node.alias else name
+    if response_key not in shapes:
+        connection_type = object_type(field.type)
+        envelope = walk.subfields(connection_type, details)
+        node_selections = _node_selections(walk, connection_type, envelope, ordering.model)
+        shapes[response_key] = (connection_type, envelope, node_selections)
+    connection_type, envelope, node_selections = shapes[response_key]
     columns = [_node_column(selection, context) for selection in node_selections.values()]
     rows = await page_of_nodes(context.session, query, ordering, request, columns)
     page = _Page(page_from(rows, request), ordering, list(node_selections), context.raw_json)
@@ -179,7 +195,11 @@ class _Page:
 
 
 async def _order(
-    walk: Walk, field: GraphQLField, details: list[FieldDetails], context: AppContext
+    walk: Walk,
+    field: GraphQLField,
+    details: list[FieldDetails],
+    context: AppContext,
+    shapes: dict[str, Any],
 ) -> Any:
     """Query.order: the order's JSON from one statement, or null."""
     kwargs = _root_arguments(walk, "order", field, details)
@@ -189,10 +209,16 @@ async def _order(
         kwargs.get("company_id"),
         company_ids=context.loaders.company_ids,
     )
-    selection = node_selection(walk, object_type(field.type), models.Order, details)
-    found = await compiled_order(
-        context.session, selection, key, company_ids=scope, as_text=context.raw_json
-    )
+    response_key = details[0].node.alias.value if details[0].node.alias else "order"
+    if response_key not in shapes:
+        shapes[response_key] = node_selection(walk, object_type(field.type), models.Order, details)
+    selection = shapes[response_key]
+    if context.direct_reads is not None and context.raw_json:
+        found = await context.direct_reads.column(*direct_order(selection, key, company_ids=scope))
+    else:
+        found = await compiled_order(
+            context.session, selection, key, company_ids=scope, as_text=context.raw_json
+        )
     if len(found) > 1:
         raise NotCompilable("several orders have this number: the reference path says so")
     return _node_value(found[0], raw_json=context.raw_json) if found else None
@@ -207,7 +233,9 @@ def _node_value(value: Any, *, raw_json: bool) -> Any:
     return orjson.Fragment(value) if raw_json else value
 
 
-_Root: TypeAlias = Callable[[Walk, GraphQLField, list[FieldDetails], AppContext], Awaitable[Any]]
+_Root: TypeAlias = Callable[
+    [Walk, GraphQLField, list[FieldDetails], AppContext, dict[str, Any]], Awaitable[Any]
+]
 
 
 _ROOTS: dict[str, _Root] = {"order": _order} | dict.fromkeys(ROOT_LISTS, _list)
