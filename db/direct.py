@@ -44,6 +44,13 @@ def prepared_text(statement: Select[Any]) -> PreparedText:
     return PreparedText(str(compiled), names, fixed)
 
 
+async def _nothing_to_reset(connection: asyncpg.Connection) -> None:
+    """Nothing: asyncpg would reset each connection it takes back (RESET ALL...), a round trip.
+
+    These run one SELECT each, outside any transaction, and set nothing: there is nothing to undo.
+    """
+
+
 class DirectReads:
     """A small asyncpg pool for the compiled read path's one-statement reads."""
 
@@ -73,7 +80,12 @@ class DirectReads:
         if statement_timeout_s is not None:  # as the engine's: no read holds the database long
             settings["statement_timeout"] = f"{max(round(statement_timeout_s * 1000), 1)}ms"
         pool = await asyncpg.create_pool(
-            dsn, min_size=0, max_size=size, server_settings=settings, command_timeout=None
+            dsn,
+            min_size=0,
+            max_size=size,
+            server_settings=settings,
+            command_timeout=None,
+            reset=_nothing_to_reset,
         )
         return cls(pool, acquire_timeout_s=acquire_timeout_s, on_statement=on_statement)
 
