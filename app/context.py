@@ -1,7 +1,7 @@
 """The typed context every resolver receives, assembled per request without I/O of its own."""
 
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import httpx
 import strawberry
@@ -88,3 +88,23 @@ def build_context(
         events=events,
         stock_levels=DataLoader(load_fn=load_levels),
     )
+
+
+def context_from_state(
+    state: Any, session: AsyncSession, principal: Principal, settings: Settings, request_id: str
+) -> AppContext:
+    """build_context with the process-wide parts the app's lifespan put in its state."""
+    context = build_context(
+        session,
+        principal,
+        settings,
+        request_id,
+        guard=state.inventory_guard,
+        inventory_http=state.inventory_http,
+        rate_limiter=state.rate_limiter,
+        sessionmaker=state.sessionmaker,
+        undo_log=state.undo_log,
+        events=state.event_stream,
+    )
+    context.direct_reads = state.direct_reads
+    return context

@@ -19,7 +19,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 
 from app.auth import Principal, credentials
-from app.context import AppContext, build_context
+from app.context import AppContext, context_from_state
 from app.error_boundary import ErrorBoundaryMiddleware, http_error_response
 from app.export_download import download_export
 from app.graphiql.assets import PREFIX as GRAPHIQL_ASSETS
@@ -70,21 +70,11 @@ class GraphQLApp(GraphQL[AppContext, None]):
         # ApiKeyMiddleware set it, or answered 401; only the GraphiQL page and a WebSocket
         # (whose key may come in connection_init) get here without one
         principal: Principal = getattr(request.state, "principal", _NOBODY)
-        context = build_context(
-            session,
-            principal,
-            self.settings,
-            request.state.request_id,
-            guard=state.inventory_guard,
-            inventory_http=state.inventory_http,
-            rate_limiter=state.rate_limiter,
-            sessionmaker=state.sessionmaker,
-            undo_log=state.undo_log,
-            events=state.event_stream,
+        context = context_from_state(
+            state, session, principal, self.settings, request.state.request_id
         )
         context.over_websocket = isinstance(request, WebSocket)
         context.raw_json = not context.over_websocket  # see encode_json
-        context.direct_reads = state.direct_reads
         context.prepaid = request.scope.get("state", {}).get("prepaid")
         return context
 

@@ -14,7 +14,6 @@ replayed), which answers or refuses it exactly as before: the two paths differ o
 and tests compare their answers.
 """
 
-import logging
 import time
 from typing import Any
 
@@ -23,8 +22,9 @@ from graphql import GraphQLError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.auth import Principal, credentials, digest
-from app.context import AppContext, build_context
-from app.metrics import OPERATION_LATENCY, OPERATIONS, PLANNED_READS, operation_label
+from app.context import AppContext, context_from_state
+from app.idempotency import HEADER as IDEMPOTENCY_KEY
+from app.metrics import PLANNED_READS
 from app.observability import current_request
 from app.request_bounds import (
     EnvelopeError,
@@ -36,16 +36,12 @@ from app.request_bounds import (
     replay,
 )
 from app.settings import Settings
-from graphql_schema.machinery.extensions import bounds_of, throttle_status
+from graphql_schema.machinery.extensions import bounds_of, count_operation, throttle_status
 from graphql_schema.machinery.library_internals import graphql_schema_of
-from graphql_schema.machinery.limits import Measures, exceeded, measure
+from graphql_schema.machinery.limits import Bounds, Measures, exceeded, measure
 from resolvers.compiled.plans import PLANS, ReadPlan
 from resolvers.compiled.roots import execute_compiled
 from resolvers.roots.schema import schema
-
-log = logging.getLogger(__name__)
-
-_IDEMPOTENCY_KEY = b"idempotency-key"
 
 
 class PlannedReadsMiddleware:
@@ -68,7 +64,7 @@ class PlannedReadsMiddleware:
             return
         headers = dict(scope["headers"])
         principal = _cached_principal(scope, headers)
-        if principal is None or _IDEMPOTENCY_KEY in headers:
+        if principal is None or IDEMPOTENCY_KEY in headers:
             await self.app(scope, receive, send)  # a cold key is looked up by ApiKeyMiddleware
             return
         try:
@@ -112,8 +108,9 @@ class PlannedReadsMiddleware:
             return None
         started = time.perf_counter()
         raw_variables = request.get("variables") or {}
-        measures = _measures(plan, raw_variables, self.settings)
-        if measures is None or exceeded(measures, bounds_of(self.settings)) is not None:
+        bounds = bounds_of(self.settings)
+        measures = _measures(plan, raw_variables, bounds)
+        if measures is None or exceeded(measures, bounds) is not None:
             return None
         context = _context(scope, principal, self.settings)
         limiter = context.rate_limiter
@@ -148,9 +145,8 @@ def _cached_principal(scope: Scope, headers: dict[bytes, bytes]) -> Principal | 
     return principal
 
 
-def _measures(plan: ReadPlan, raw_variables: object, settings: Settings) -> Measures | None:
+def _measures(plan: ReadPlan, raw_variables: object, bounds: Bounds) -> Measures | None:
     """The request's depth, aliases and cost: the plan's own when no variable sizes a page."""
-    bounds = bounds_of(settings)
     if plan.fixed_cost and bounds in plan.measures:
         return plan.measures[bounds]
     if not isinstance(raw_variables, dict):
@@ -168,31 +164,17 @@ def _measures(plan: ReadPlan, raw_variables: object, settings: Settings) -> Meas
 
 def _context(scope: Scope, principal: Principal, settings: Settings) -> AppContext:
     state = scope["app"].state
-    context = build_context(
-        state.sessionmaker(),
-        principal,
-        settings,
-        scope["state"]["request_id"],
-        guard=state.inventory_guard,
-        inventory_http=state.inventory_http,
-        rate_limiter=state.rate_limiter,
-        sessionmaker=state.sessionmaker,
-        undo_log=state.undo_log,
-        events=state.event_stream,
-    )
+    session = state.sessionmaker()
+    context = context_from_state(state, session, principal, settings, scope["state"]["request_id"])
     context.raw_json = True
-    context.direct_reads = state.direct_reads
     context.read_path = "compiled"
     return context
 
 
 def _observed(plan: ReadPlan, duration_s: float) -> None:
     """As the Observed extension counts and notes an operation, for a planned one."""
-    OPERATIONS.labels(operation_label(plan.name), "query", "ok", "compiled").inc()
-    OPERATION_LATENCY.labels("query", "compiled").observe(duration_s)
+    count_operation(plan.name, "query", "ok", "compiled", duration_s)
     record = current_request.get()
     if record is not None:
         record.operation_name = plan.name
         record.operation_type = "query"
-        record.read_path = "compiled"
-        record.outcome = "ok"

@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import orjson
 from sqlalchemy import event
@@ -17,9 +17,6 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import AsyncAdaptedQueuePool, Pool
 
 from db.availability import broken_connection
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 
 class LockedAsyncSession(AsyncSession):

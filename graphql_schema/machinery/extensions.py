@@ -65,10 +65,14 @@ class QueryBudget(SchemaExtension):
         )
         self._report = {"requestedQueryCost": measures.cost}
         limiter = context.rate_limiter
+        prepaid = context.prepaid  # the planned path charged it already, then handed it on
         if limiter is not None:
-            self._report["throttleStatus"] = throttle_status(
-                limiter, limiter.available(context.principal.key_id, time.monotonic())
+            available = (
+                prepaid.remaining
+                if prepaid is not None
+                else limiter.available(context.principal.key_id, time.monotonic())
             )
+            self._report["throttleStatus"] = throttle_status(limiter, available)
         problem = exceeded(measures, bounds)
         if context.over_websocket and execution.operation_type is not OperationType.SUBSCRIPTION:
             # a WebSocket lives long: queries and mutations there would hold a connection
@@ -78,9 +82,7 @@ class QueryBudget(SchemaExtension):
             )
         elif problem is not None:
             execution.result = ExecutionResult(data=None, errors=[over_bound(*problem)])
-        elif context.prepaid is not None:  # the planned path charged it, then handed it on
-            self._report["throttleStatus"] = throttle_status(limiter, context.prepaid.remaining)
-        elif context.rate_limiter is not None:
+        elif limiter is not None and prepaid is None:
             self._charge(context, measures.cost)
 
     def _charge(self, context: Any, cost: int) -> None:
@@ -129,15 +131,13 @@ class Observed(SchemaExtension):
         errors = (execution.result.errors if execution.result else None) or (
             execution.pre_execution_errors or []
         )
-        outcome = outcome_of(errors)
-        OPERATIONS.labels(
-            operation_label(execution.operation_name), operation_type, outcome, read_path
-        ).inc()
-        OPERATION_LATENCY.labels(operation_type, read_path).observe(time.perf_counter() - started)
-        request = current_request.get()
-        if request is not None:
-            request.read_path = read_path
-            request.outcome = outcome
+        count_operation(
+            execution.operation_name,
+            operation_type,
+            _outcome(errors),
+            read_path,
+            time.perf_counter() - started,
+        )
 
     def on_execute(self) -> Iterator[None]:
         """The operation is known once parsed: the log lines written while it runs name it."""
@@ -154,7 +154,19 @@ class Observed(SchemaExtension):
             return "unknown"
 
 
-def outcome_of(errors: list[GraphQLError]) -> str:
+def count_operation(
+    name: str | None, operation_type: str, outcome: str, read_path: str, duration_s: float
+) -> None:
+    """An operation counted by name, type, outcome and read path, and noted on its request."""
+    OPERATIONS.labels(operation_label(name), operation_type, outcome, read_path).inc()
+    OPERATION_LATENCY.labels(operation_type, read_path).observe(duration_s)
+    request = current_request.get()
+    if request is not None:
+        request.read_path = read_path
+        request.outcome = outcome
+
+
+def _outcome(errors: list[GraphQLError]) -> str:
     """ok, or the first error's code (bounded to code-shaped strings, else ERROR)."""
     if not errors:
         return "ok"

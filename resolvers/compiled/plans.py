@@ -36,7 +36,6 @@ class ReadPlan:
     document: DocumentNode
     operation_name: str | None  # as the request gave it
     operation: OperationDefinitionNode
-    only_operation: bool  # the document holds no other
     # no variable reaches below the root fields' own arguments: the shapes hold for any values
     fixed_shape: bool
     # no variable sizes a root page: the cost is the same for any values
@@ -51,6 +50,11 @@ class ReadPlan:
         if not self.fixed_shape:
             return {}
         return self.shapes.setdefault((settings.default_page_size, settings.max_page_size), {})
+
+    @property
+    def only_operation(self) -> bool:
+        """The document holds no other operation: asked for by its name or by none at all."""
+        return sum(isinstance(d, OperationDefinitionNode) for d in self.document.definitions) == 1
 
     @property
     def name(self) -> str | None:
@@ -125,7 +129,6 @@ def _planned(document: DocumentNode, operation_name: str | None) -> ReadPlan | N
         document,
         operation_name,
         operation,
-        only_operation=len(operations) == 1,
         fixed_shape=fixed_shape,
         fixed_cost=fixed_cost,
     )

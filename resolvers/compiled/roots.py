@@ -93,8 +93,8 @@ async def execute_compiled(
             if name == "__typename":
                 data[key] = query_type.name
             else:
-                root = _ROOTS[name]
-                data[key] = await root(walk, query_type.fields[name], details, context, shapes)
+                root, remember = _ROOTS[name], _remembered(shapes, key)
+                data[key] = await root(walk, query_type.fields[name], details, context, remember)
         return data
     except NotCompilable as exc:
         COMPILED_FALLBACKS.labels("not_compilable").inc()
@@ -130,7 +130,7 @@ async def _list(
     field: GraphQLField,
     details: list[FieldDetails],
     context: AppContext,
-    shapes: dict[str, Any],
+    remember: "_Remember",
 ) -> dict[str, Any]:
     """A root list: the page's nodes from one statement, the envelope around them here."""
     name = details[0].node.name.value
@@ -143,13 +143,14 @@ async def _list(
         before=kwargs.get("before"),
     )
     query, ordering = ROOT_LISTS[name].select(kwargs, context.loaders.company_ids)
-    response_key = details[0].node.alias.value if details[0].node.alias else name
-    if response_key not in shapes:
+
+    def shape() -> tuple[GraphQLObjectType, dict[str, Any], dict[_NodesAt, Selection]]:
         connection_type = object_type(field.type)
         envelope = walk.subfields(connection_type, details)
-        node_selections = _node_selections(walk, connection_type, envelope, ordering.model)
-        shapes[response_key] = (connection_type, envelope, node_selections)
-    connection_type, envelope, node_selections = shapes[response_key]
+        selections = _node_selections(walk, connection_type, envelope, ordering.model)
+        return connection_type, envelope, selections
+
+    connection_type, envelope, node_selections = remember(shape)
     columns = [_node_column(selection, context) for selection in node_selections.values()]
     rows = await page_of_nodes(context.session, query, ordering, request, columns)
     page = _Page(page_from(rows, request), ordering, list(node_selections), context.raw_json)
@@ -199,7 +200,7 @@ async def _order(
     field: GraphQLField,
     details: list[FieldDetails],
     context: AppContext,
-    shapes: dict[str, Any],
+    remember: "_Remember",
 ) -> Any:
     """Query.order: the order's JSON from one statement, or null."""
     kwargs = _root_arguments(walk, "order", field, details)
@@ -209,10 +210,9 @@ async def _order(
         kwargs.get("company_id"),
         company_ids=context.loaders.company_ids,
     )
-    response_key = details[0].node.alias.value if details[0].node.alias else "order"
-    if response_key not in shapes:
-        shapes[response_key] = node_selection(walk, object_type(field.type), models.Order, details)
-    selection = shapes[response_key]
+    selection: Selection = remember(
+        lambda: node_selection(walk, object_type(field.type), models.Order, details)
+    )
     if context.direct_reads is not None and context.raw_json:
         found = await context.direct_reads.column(*direct_order(selection, key, company_ids=scope))
     else:
@@ -233,9 +233,22 @@ def _node_value(value: Any, *, raw_json: bool) -> Any:
     return orjson.Fragment(value) if raw_json else value
 
 
+# a root's shape (its selections), built by the callable the first time and kept in the plan
+_Remember: TypeAlias = Callable[[Callable[[], Any]], Any]
 _Root: TypeAlias = Callable[
-    [Walk, GraphQLField, list[FieldDetails], AppContext, dict[str, Any]], Awaitable[Any]
+    [Walk, GraphQLField, list[FieldDetails], AppContext, _Remember], Awaitable[Any]
 ]
+
+
+def _remembered(shapes: dict[str, Any], key: str) -> _Remember:
+    """The shape of the root answered under response key `key`, built at most once per plan."""
+
+    def remember(build: Callable[[], Any]) -> Any:
+        if key not in shapes:
+            shapes[key] = build()
+        return shapes[key]
+
+    return remember
 
 
 _ROOTS: dict[str, _Root] = {"order": _order} | dict.fromkeys(ROOT_LISTS, _list)
